@@ -1,0 +1,74 @@
+// `fleetstorm run <scenario.yaml>`: load, pick hosts, start the embedded broker when no broker
+// is named, coordinate, write result.json (also when interrupted), print and gate.
+
+import path from 'node:path';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
+import { coordinate } from '../coordinator/run.ts';
+import { planHosts } from '../hosts/plan-hosts.ts';
+import { formatRunSummary } from '../report/console-summary.ts';
+import { Progress } from '../report/progress.ts';
+import { writeResultFile } from '../report/write-result.ts';
+import type { Result } from '../report/types.ts';
+import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
+import { loadForCli, type LoadFlags } from './load.ts';
+import { writeRunOutputs } from './run-outputs.ts';
+
+export interface RunFlags extends LoadFlags {
+  out?: string;
+  quiet?: boolean;
+  json?: boolean;
+  report?: boolean;
+  junit?: string;
+  threads?: number;
+  processes?: number;
+}
+
+export async function runCommand(file: string, flags: RunFlags): Promise<number> {
+  const loaded = loadForCli(file, flags);
+  const { scenario } = loaded;
+  const progress = new Progress({ quiet: Boolean(flags.quiet) });
+  let embedded: EmbeddedBroker | null = null;
+  if (scenario.broker.urls.length === 0) {
+    embedded = await startEmbeddedBroker({ port: 0 });
+    scenario.broker.urls = [embedded.url];
+    process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}\n`);
+    if (scenario.broker.protocol === 5) {
+      process.stderr.write('note: the embedded broker speaks MQTT 3.1.1 only; protocol 5 clients will be refused (use --broker)\n');
+    }
+  }
+  let stop: () => void = () => {};
+  const interrupt = new Promise<void>((resolve) => (stop = resolve));
+  let interrupts = 0;
+  const onSignal = () => {
+    if (++interrupts > 1) process.exit(EXIT_RUN_FAILED);
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let result: Result;
+  let nothingConnected: boolean;
+  try {
+    const { hosts, plan } = await planHosts(scenario, { threads: flags.threads, processes: flags.processes });
+    ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt }));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await embedded?.close();
+  }
+  const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name));
+  const file_ = writeResultFile(result, outDir, loaded.secrets);
+  const extra = await writeRunOutputs(result, outDir, flags);
+  if (flags.json) process.stdout.write(JSON.stringify({ resultFile: file_, ...extra, summary: result.summary, thresholds: result.thresholds }, null, 2) + '\n');
+  if (!flags.quiet) {
+    process.stderr.write(`\n${formatRunSummary(result)}\n`);
+    process.stderr.write(`result: ${file_}\n`);
+    for (const f of Object.values(extra)) if (typeof f === 'string') process.stderr.write(`wrote ${f}\n`);
+  }
+  if (nothingConnected) {
+    const reasons = Object.keys(result.summary.errors).join(', ') || 'unknown';
+    throw new CliError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`, EXIT_RUN_FAILED);
+  }
+  if (result.interrupted) return EXIT_RUN_FAILED;
+  if (result.thresholds.some((t) => !t.ok)) return EXIT_GATE_FAILED;
+  return EXIT_OK;
+}

@@ -1,0 +1,88 @@
+// The fleet as numbers every host agrees on without talking: each client's global id, each
+// publish stream's id (carried in the tracking header), each group's templates compiled once.
+// Derived from the scenario alone, so a shard on any host computes the same ids.
+
+import { compileTemplate, type ExpandTemplate } from '../scenario/template.ts';
+import type { GroupSpec, Scenario } from '../scenario/types.ts';
+import { parseShared } from './topic-trie.ts';
+
+export interface FleetGroup {
+  spec: GroupSpec;
+  index: number;
+  /** Global id of client 0 of this group. */
+  clientBase: number;
+  /** Stream id of client 0's first publish stream; client i stream k = streamBase + i * publish.length + k. */
+  streamBase: number;
+  clientId: ExpandTemplate;
+  username: ExpandTemplate | null;
+  password: ExpandTemplate | null;
+  subscribe: ExpandTemplate[];
+  publish: ExpandTemplate[];
+  willTopic: ExpandTemplate | null;
+  willPayload: ExpandTemplate | null;
+  /** Per-client interval of each publish stream, ms. */
+  publishIntervalMs: number[];
+  /**
+   * For a group whose every subscription is shared under one share name, that share's receiver
+   * id: its members together receive each message once, so they share one tracking record.
+   */
+  sharedReceiver: number;
+}
+
+export interface Fleet {
+  scenario: Scenario;
+  groups: FleetGroup[];
+  totalClients: number;
+  totalStreams: number;
+  /** Receiver id of each share name (`$share/<name>/…`), after the client ids. */
+  shareReceivers: Map<string, number>;
+}
+
+export const MAX_STREAMS = 16_777_216;
+
+export function buildFleet(scenario: Scenario): Fleet {
+  let clientBase = 0;
+  let streamBase = 0;
+  const shareReceivers = new Map<string, number>();
+  const shareNames: string[] = [];
+  for (const g of scenario.groups) {
+    for (const s of g.subscribe) {
+      const shared = parseShared(s.topic);
+      if (shared && !shareReceivers.has(shared.share)) shareNames.push(shared.share), shareReceivers.set(shared.share, -1);
+    }
+  }
+  const totalClients = scenario.groups.reduce((n, g) => n + g.count, 0);
+  shareNames.forEach((name, k) => shareReceivers.set(name, totalClients + k));
+
+  const groups = scenario.groups.map((spec, index): FleetGroup => {
+    const shares = new Set(spec.subscribe.map((s) => parseShared(s.topic)?.share ?? ''));
+    const onlyShare = shares.size === 1 && !shares.has('') ? [...shares][0] : null;
+    const group: FleetGroup = {
+      spec,
+      index,
+      clientBase,
+      streamBase,
+      clientId: compileTemplate(spec.clientId),
+      username: spec.username !== undefined ? compileTemplate(spec.username) : null,
+      password: spec.password !== undefined ? compileTemplate(spec.password) : null,
+      subscribe: spec.subscribe.map((s) => compileTemplate(s.topic)),
+      publish: spec.publish.map((p) => compileTemplate(p.topic)),
+      willTopic: spec.will ? compileTemplate(spec.will.topic) : null,
+      willPayload: spec.will ? compileTemplate(spec.will.payload) : null,
+      publishIntervalMs: spec.publish.map((p) => 1000 / (p.rate ?? p.totalRate! / spec.count)),
+      sharedReceiver: onlyShare !== null ? shareReceivers.get(onlyShare)! : -1,
+    };
+    clientBase += spec.count;
+    streamBase += spec.count * spec.publish.length;
+    return group;
+  });
+  if (streamBase > MAX_STREAMS) {
+    throw new Error(`the scenario has ${streamBase} publish streams; fleetstorm tracks at most ${MAX_STREAMS}`);
+  }
+  return { scenario, groups, totalClients, totalStreams: streamBase, shareReceivers };
+}
+
+/** Expands client `i` of a group's id and (optionally) its other templates. */
+export function clientIdOf(fleet: Fleet, g: FleetGroup, i: number): string {
+  return g.clientId({ i, group: g.spec.name, seed: fleet.scenario.seed });
+}

@@ -1,0 +1,133 @@
+// Open-model publishing. Each stream (one publish spec of one client) sends its n-th message at
+// start + phase + n·interval, computed from the start and never from the previous send, so a
+// stall shows up as late sends and as latency (measured from the intended time) rather than as
+// a quietly lower rate. Phases are spread evenly over a group so it never fires in lockstep.
+
+import { buildPublishTemplate, type PublishTemplate } from '../client/fast-codec.ts';
+import { writeTrackingHeader } from '../client/tracking.ts';
+import type { FanoutTable } from './fanout.ts';
+import type { Fleet } from './fleet.ts';
+import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
+
+/** A send this much later than scheduled counts as late (schedule overrun). */
+export const LATE_MS = 10;
+
+export class Publisher {
+  private readonly streamClient: Uint32Array;
+  private readonly streamPub: Uint8Array;
+  private readonly streamGroup: Uint16Array;
+  private readonly streamIndex: Uint32Array;
+  private readonly streamSeq: Uint32Array;
+  private readonly templates: (PublishTemplate | null)[];
+  private fanout: FanoutTable | null = null;
+  private endAt = 0;
+  private running = false;
+
+  constructor(
+    private readonly runner: ShardRunner,
+    private readonly fleet: Fleet,
+    slices: ShardGroupSlice[],
+    groupOfClient: Uint16Array,
+  ) {
+    let n = 0;
+    for (const s of slices) n += s.count * fleet.groups[s.group].publish.length;
+    this.streamClient = new Uint32Array(n);
+    this.streamPub = new Uint8Array(n);
+    this.streamGroup = new Uint16Array(n);
+    this.streamIndex = new Uint32Array(n);
+    this.streamSeq = new Uint32Array(n);
+    this.templates = new Array(n).fill(null);
+    let stream = 0;
+    let client = 0;
+    for (const s of slices) {
+      const pubs = fleet.groups[s.group].publish.length;
+      for (let k = 0; k < s.count; k++, client++) {
+        for (let p = 0; p < pubs; p++, stream++) {
+          this.streamClient[stream] = client;
+          this.streamPub[stream] = p;
+          this.streamGroup[stream] = groupOfClient[client];
+          this.streamIndex[stream] = s.start + k;
+        }
+      }
+    }
+  }
+
+  get streamCount(): number {
+    return this.streamClient.length;
+  }
+
+  streamRefs(): { group: number; i: number; pub: number }[] {
+    const out = new Array(this.streamCount);
+    for (let s = 0; s < this.streamCount; s++) out[s] = { group: this.streamGroup[s], i: this.streamIndex[s], pub: this.streamPub[s] };
+    return out;
+  }
+
+  start(startAt: number, endAt: number, fanout: FanoutTable): void {
+    this.fanout = fanout;
+    this.endAt = endAt;
+    this.running = true;
+    for (let s = 0; s < this.streamCount; s++) {
+      const g = this.fleet.groups[this.streamGroup[s]];
+      const p = this.streamPub[s];
+      const interval = g.publishIntervalMs[p];
+      // Even spread over the interval by the client's index in its group (and by stream within
+      // the client), the same on every host.
+      const slot = (this.streamIndex[s] * g.publish.length + p) / (g.spec.count * g.publish.length);
+      this.runner.schedulePublish(s, startAt + slot * interval);
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  fire(s: number, due: number, now: number): void {
+    if (!this.running || due >= this.endAt) return;
+    const groupIndex = this.streamGroup[s];
+    const g = this.fleet.groups[groupIndex];
+    const p = this.streamPub[s];
+    const spec = g.spec.publish[p];
+    const conn = this.runner.conns[this.streamClient[s]];
+    const metrics = this.runner.metrics;
+    if (conn !== null && conn.connected) {
+      const tpl = this.templates[s] ?? this.buildTemplate(s);
+      const buf = Buffer.allocUnsafe(tpl.bytes.length);
+      tpl.bytes.copy(buf);
+      if (spec.qos > 0) {
+        const pid = conn.allocPid();
+        buf[tpl.pidOffset] = pid >>> 8;
+        buf[tpl.pidOffset + 1] = pid & 0xff;
+        conn.track(pid, due);
+        metrics.publishedNeedingAck[groupIndex]++;
+      }
+      if (spec.track) writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
+      conn.write(buf, now);
+      metrics.counters[groupIndex].published++;
+      const fanout = this.fanout!;
+      const base = s * fanout.groupCount;
+      for (let r = 0; r < fanout.groupCount; r++) {
+        const n = fanout.counts[base + r];
+        if (n !== 0) metrics.counters[r].expected += n;
+      }
+      const lag = now - due;
+      if (lag > LATE_MS) metrics.late++;
+      if (lag > metrics.maxLagMs) metrics.maxLagMs = lag;
+    } else {
+      metrics.counters[groupIndex].countError('publish:not-connected');
+    }
+    this.runner.schedulePublish(s, due + g.publishIntervalMs[p]);
+  }
+
+  private buildTemplate(s: number): PublishTemplate {
+    const g = this.fleet.groups[this.streamGroup[s]];
+    const p = this.streamPub[s];
+    const spec = g.spec.publish[p];
+    const i = this.streamIndex[s];
+    const { seed, broker } = this.fleet.scenario;
+    const ctx = { i, group: g.spec.name, seed, clientId: '' };
+    ctx.clientId = g.clientId(ctx);
+    const tpl = buildPublishTemplate(g.publish[p](ctx), spec.size, spec.qos, spec.retain, broker.protocol);
+    this.templates[s] = tpl;
+    return tpl;
+  }
+}

@@ -1,0 +1,115 @@
+// Everything a shard counts, in one place: per-group counters and latency histograms, the
+// per-second histograms behind the timeline, and the receive tracker. The record* methods are
+// the hot path: numbers in, no allocation.
+
+import { hasTrackingHeader, readIntendedMs, readSeq, readStream } from '../client/tracking.ts';
+import { GroupCounters } from '../metrics/counters.ts';
+import { createLatencyHistogram, recordMicros, type Histogram } from '../metrics/histogram.ts';
+import { createLatencyHistograms, groupTotalsOf, type GroupTotals, type LatencyHistograms } from '../metrics/summary.ts';
+import type { Sample } from '../metrics/sample.ts';
+import { TimelineSampler } from '../metrics/timeline.ts';
+import type { Fleet } from './fleet.ts';
+import { ARRIVAL_DUPLICATE, ARRIVAL_OUT_OF_ORDER, ReceiveTracker } from './receive-tracker.ts';
+import type { ShardResult } from './samples.ts';
+import type { MissingClient, MissingSubscription } from './fanout.ts';
+
+export class ShardMetrics {
+  readonly counters: GroupCounters[];
+  readonly histograms: LatencyHistograms[];
+  /** Published QoS>0 messages per group (those that expect an ack). */
+  readonly publishedNeedingAck: number[];
+  private readonly e2eSecond: Histogram = createLatencyHistogram();
+  private readonly connectSecond: Histogram = createLatencyHistogram();
+  private readonly tracker = new ReceiveTracker();
+  private readonly sampler: TimelineSampler;
+  private readonly byName: Record<string, GroupCounters> = {};
+  readonly samples: Sample[] = [];
+  /** Wall-scale ms the run's clock counts seconds from (shared by every host of a run). */
+  runStartMs = 0;
+  steadyStartMs = 0;
+  steadyEndMs = 0;
+  steadyStarted = false;
+  late = 0;
+  maxLagMs = 0;
+
+  constructor(
+    private readonly fleet: Fleet,
+    readonly hostId: string,
+    private readonly groupsHere: readonly number[],
+  ) {
+    this.counters = fleet.groups.map(() => new GroupCounters());
+    this.histograms = fleet.groups.map(() => createLatencyHistograms());
+    this.publishedNeedingAck = fleet.groups.map(() => 0);
+    for (const g of groupsHere) this.byName[fleet.groups[g].spec.name] = this.counters[g];
+    this.sampler = new TimelineSampler(hostId);
+  }
+
+  markSteady(start: number, end: number): void {
+    this.steadyStartMs = start;
+    this.steadyEndMs = end;
+    this.steadyStarted = true;
+  }
+
+  recordConnect(group: number, ms: number): void {
+    recordMicros(this.histograms[group].connect, ms * 1000);
+    recordMicros(this.connectSecond, ms * 1000);
+  }
+
+  recordSubscribe(group: number, ms: number): void {
+    recordMicros(this.histograms[group].subscribe, ms * 1000);
+  }
+
+  recordAck(group: number, ms: number): void {
+    this.counters[group].acked++;
+    recordMicros(this.histograms[group].publishAck, ms * 1000);
+  }
+
+  recordMessage(group: number, receiver: number, buf: Buffer, start: number, end: number, nowMs: number): void {
+    const c = this.counters[group];
+    c.received++;
+    if (!hasTrackingHeader(buf, start, end)) return;
+    const us = (nowMs - readIntendedMs(buf, start)) * 1000;
+    recordMicros(this.histograms[group].endToEnd, us);
+    recordMicros(this.e2eSecond, us);
+    const arrival = this.tracker.record(receiver, readStream(buf, start), readSeq(buf, start));
+    if (arrival === ARRIVAL_DUPLICATE) c.duplicated++;
+    else if (arrival === ARRIVAL_OUT_OF_ORDER) c.outOfOrder++;
+  }
+
+  /** True once every ack and every expected delivery known to this shard has arrived. */
+  settled(): boolean {
+    for (let g = 0; g < this.counters.length; g++) {
+      const c = this.counters[g];
+      if (c.acked < this.publishedNeedingAck[g]) return false;
+      if (c.received - c.duplicated < c.expected) return false;
+    }
+    return true;
+  }
+
+  sample(nowMs: number, plannedConnected: number, final = false): Sample {
+    const last = this.samples.length > 0 ? this.samples[this.samples.length - 1].t : 0;
+    // A final sample covers the partial second after the last tick.
+    const t = final ? last + 1 : Math.max(last + 1, Math.round((nowMs - this.runStartMs) / 1000));
+    const s = this.sampler.sample(t, this.byName, this.e2eSecond, this.connectSecond, plannedConnected);
+    this.samples.push(s);
+    return s;
+  }
+
+  result(interrupted: boolean, missing: { subscriptions: MissingSubscription[]; clients: MissingClient[] }, nowMs: number): ShardResult {
+    const groups: Record<string, GroupTotals> = {};
+    for (const g of this.groupsHere) {
+      groups[this.fleet.groups[g].spec.name] = groupTotalsOf(this.counters[g], this.histograms[g]);
+    }
+    return {
+      hostId: this.hostId,
+      groups,
+      samples: this.samples,
+      steadyStartMs: this.steadyStarted ? this.steadyStartMs : null,
+      steadyEndMs: this.steadyStarted ? Math.min(this.steadyEndMs, nowMs) : null,
+      schedule: { late: this.late, maxLagMs: Math.round(this.maxLagMs * 1000) / 1000 },
+      missingSubscriptions: missing.subscriptions,
+      missingClients: missing.clients,
+      interrupted,
+    };
+  }
+}

@@ -1,0 +1,434 @@
+// Runs one shard of the fleet in this thread: the connect storm, subscriptions, open-model
+// publishing and the receive-side accounting, all driven by one TimerHeap. A host (thread,
+// process, agent) wraps this; the coordinator only sees samples and the final ShardResult.
+//
+// Lifecycle: connect() resolves once every client of the shard is connected and subscribed or
+// has failed → steady(startAt, missing) publishes from `startAt` for the scenario's duration →
+// finish() drains, disconnects and returns the counts.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type tls from 'node:tls';
+import { Connection, type ConnectionListener, type Endpoint } from '../client/connection.ts';
+import { buildConnectPacket, buildSubscribePacket } from '../client/control-packets.ts';
+import { realClock, type Clock } from './clock.ts';
+import { buildFleet, type Fleet, type FleetGroup } from './fleet.ts';
+import { computeFanout, type MissingClient, type MissingSubscription } from './fanout.ts';
+import { TimerHeap } from './timer-heap.ts';
+import { Publisher } from './publisher.ts';
+import { ShardMetrics } from './shard-metrics.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { ShardSample, ShardResult } from './samples.ts';
+
+export interface ShardGroupSlice {
+  /** Index of the group in scenario.groups. */
+  group: number;
+  /** First client index (within the group) of this slice, and how many. */
+  start: number;
+  count: number;
+  /** This slice's share of the group's connectRate. */
+  connectRate: number;
+}
+
+export interface ShardRunnerOptions {
+  scenario: Scenario;
+  slices: ShardGroupSlice[];
+  hostId: string;
+  /** Directory the scenario file lives in (TLS files resolve against it). */
+  baseDir?: string;
+  clock?: Clock;
+  /** Wall-scale ms that timeline seconds count from; the same on every host of a run. */
+  runStartMs?: number;
+  /** Called once a second with this shard's delta. */
+  onSample?: (sample: ShardSample) => void;
+}
+
+const EV_PUBLISH = 0;
+const EV_KEEPALIVE = 1;
+const EV_TIMEOUT = 2;
+const EV_STORM = 3;
+
+// Client status.
+const ST_PENDING = 0;
+const ST_CONNECTING = 1;
+const ST_SUBSCRIBING = 2;
+const ST_READY = 3;
+const ST_FAILED = 4;
+const ST_CLOSED = 5;
+
+export class ShardRunner implements ConnectionListener {
+  readonly fleet: Fleet;
+  readonly clock: Clock;
+  readonly heap: TimerHeap;
+  readonly metrics: ShardMetrics;
+  readonly publisher: Publisher;
+  private readonly slices: ShardGroupSlice[];
+  private readonly groupOfClient: Uint16Array;
+  private readonly indexOfClient: Uint32Array;
+  private readonly status: Uint8Array;
+  private readonly connectStart: Float64Array;
+  private readonly subStart: Float64Array;
+  private readonly subPending: Uint8Array;
+  private readonly receiverOf: Int32Array;
+  readonly conns: (Connection | null)[];
+  private readonly sliceNext: Int32Array;
+  private readonly sliceInFlight: Int32Array;
+  private readonly sliceStormWaiting: Uint8Array;
+  private readonly sliceFirstClient: Int32Array;
+  private readonly tlsOptions: tls.ConnectionOptions | undefined;
+  private stormStart = 0;
+  private resolved = 0;
+  private onAllResolved: (() => void) | null = null;
+  readonly missingSubscriptions: MissingSubscription[] = [];
+  readonly missingClients: MissingClient[] = [];
+  private stopping = false;
+  private sampleTimer: unknown = null;
+  readonly startedAt: number;
+
+  constructor(private readonly opts: ShardRunnerOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.fleet = buildFleet(opts.scenario);
+    this.slices = opts.slices;
+    const total = opts.slices.reduce((n, s) => n + s.count, 0);
+    this.groupOfClient = new Uint16Array(total);
+    this.indexOfClient = new Uint32Array(total);
+    this.status = new Uint8Array(total);
+    this.connectStart = new Float64Array(total);
+    this.subStart = new Float64Array(total);
+    this.subPending = new Uint8Array(total);
+    this.receiverOf = new Int32Array(total);
+    this.conns = new Array(total).fill(null);
+    this.sliceNext = new Int32Array(opts.slices.length);
+    this.sliceInFlight = new Int32Array(opts.slices.length);
+    this.sliceStormWaiting = new Uint8Array(opts.slices.length);
+    this.sliceFirstClient = new Int32Array(opts.slices.length);
+    let c = 0;
+    opts.slices.forEach((slice, s) => {
+      this.sliceFirstClient[s] = c;
+      const g = this.fleet.groups[slice.group];
+      for (let k = 0; k < slice.count; k++, c++) {
+        this.groupOfClient[c] = slice.group;
+        this.indexOfClient[c] = slice.start + k;
+        this.receiverOf[c] = g.sharedReceiver >= 0 ? g.sharedReceiver : g.clientBase + slice.start + k;
+      }
+    });
+    this.metrics = new ShardMetrics(this.fleet, opts.hostId, [...new Set(opts.slices.map((s) => s.group))]);
+    this.heap = new TimerHeap(this.clock, this.onEvent, 1024);
+    this.publisher = new Publisher(this, this.fleet, opts.slices, this.groupOfClient);
+    this.tlsOptions = loadTls(opts.scenario, opts.baseDir ?? process.cwd());
+    this.startedAt = opts.runStartMs ?? this.clock.now();
+    this.metrics.runStartMs = this.startedAt;
+  }
+
+  get clientCount(): number {
+    return this.status.length;
+  }
+
+  groupOf(c: number): FleetGroup {
+    return this.fleet.groups[this.groupOfClient[c]];
+  }
+
+  /** Starts the connect storm; resolves when every client is connected and subscribed, or failed. */
+  connect(): Promise<void> {
+    this.startSampling();
+    this.stormStart = this.clock.now();
+    return new Promise((resolve) => {
+      this.onAllResolved = resolve;
+      if (this.clientCount === 0) return resolve();
+      this.slices.forEach((_, s) => this.heap.push(this.stormStart, s * 4 + EV_STORM));
+    });
+  }
+
+  /** Planned connections by time `t` (ms since the storm began): the ramp the report compares against. */
+  plannedConnected(atMs: number): number {
+    const elapsed = (atMs - this.stormStart) / 1000;
+    let n = 0;
+    for (const slice of this.slices) n += Math.min(slice.count, Math.floor(elapsed * slice.connectRate) + 1);
+    return this.stormStart === 0 ? 0 : n;
+  }
+
+  /**
+   * Begins steady state at `startAt` (wall-scale ms). `missing` lists subscriptions and clients
+   * fleet-wide that are not held, so `expected` counts only deliveries that can happen.
+   */
+  steady(startAt: number, missing: { subscriptions: MissingSubscription[]; clients: MissingClient[] }): void {
+    const fanout = computeFanout(this.fleet, this.publisher.streamRefs(), missing);
+    this.metrics.markSteady(startAt, startAt + this.opts.scenario.durationMs);
+    this.publisher.start(startAt, startAt + this.opts.scenario.durationMs, fanout);
+  }
+
+  /** Resolves once publishing has ended and every expected message arrived, or the drain ran out. */
+  async drain(): Promise<void> {
+    const { durationMs, drainMs } = this.opts.scenario;
+    const endAt = this.metrics.steadyStartMs + durationMs;
+    await sleepUntil(this.clock, endAt);
+    this.publisher.stop();
+    const deadline = endAt + drainMs;
+    while (this.clock.now() < deadline && !this.metrics.settled()) await sleepUntil(this.clock, this.clock.now() + 50);
+  }
+
+  /** Stops everything: publishing, timers, sockets. Returns the shard's final figures. */
+  async finish(interrupted = false): Promise<ShardResult> {
+    this.stopping = true;
+    this.publisher.stop();
+    this.heap.stop();
+    if (this.sampleTimer !== null) this.clock.clearTimer(this.sampleTimer);
+    this.emitSample(true);
+    const closing: Promise<void>[] = [];
+    for (const conn of this.conns) {
+      if (conn?.socket) {
+        const socket = conn.socket;
+        closing.push(new Promise((r) => socket.once('close', () => r())));
+        conn.disconnect();
+      }
+    }
+    await Promise.race([Promise.all(closing), sleepUntil(this.clock, this.clock.now() + 2000)]);
+    for (const conn of this.conns) if (conn?.socket) conn.destroy(null);
+    if (this.onAllResolved) this.onAllResolved();
+    return this.metrics.result(interrupted, { subscriptions: this.missingSubscriptions, clients: this.missingClients }, this.clock.now());
+  }
+
+  private startSampling(): void {
+    // Ticks land on whole seconds after runStartMs, so every host's sample t means the same second.
+    const tick = () => {
+      this.emitSample();
+      schedule();
+    };
+    const schedule = () => {
+      const next = this.startedAt + (Math.floor((this.clock.now() - this.startedAt) / 1000) + 1) * 1000;
+      this.sampleTimer = this.clock.setTimer(tick, next - this.clock.now());
+    };
+    schedule();
+  }
+
+  private emitSample(final = false): void {
+    const now = this.clock.now();
+    const sample = this.metrics.sample(now, this.plannedConnected(now), final);
+    this.opts.onSample?.(sample);
+  }
+
+  // ---- timer heap ---------------------------------------------------------------------------
+
+  private onEvent = (event: number, due: number, now: number): void => {
+    const kind = event % 4;
+    const index = (event - kind) / 4;
+    if (kind === EV_PUBLISH) this.publisher.fire(index, due, now);
+    else if (kind === EV_KEEPALIVE) this.keepalive(index, now);
+    else if (kind === EV_TIMEOUT) this.timeout(index, now);
+    else this.storm(index, now);
+  };
+
+  schedulePublish(stream: number, at: number): void {
+    this.heap.push(at, stream * 4 + EV_PUBLISH);
+  }
+
+  private storm(s: number, now: number): void {
+    if (this.stopping) return;
+    const slice = this.slices[s];
+    const g = this.fleet.groups[slice.group];
+    const interval = 1000 / slice.connectRate;
+    const max = g.spec.maxConnectsInFlight;
+    this.sliceStormWaiting[s] = 0;
+    // The n-th connect of the slice is due at start + n·interval; late ones go out at once.
+    while (this.sliceNext[s] < slice.count) {
+      const due = this.stormStart + this.sliceNext[s] * interval;
+      if (due > now) {
+        this.heap.push(due, s * 4 + EV_STORM);
+        return;
+      }
+      if (this.sliceInFlight[s] >= max) {
+        this.sliceStormWaiting[s] = 1;
+        return;
+      }
+      const c = this.sliceFirstClient[s] + this.sliceNext[s]++;
+      this.sliceInFlight[s]++;
+      this.open(c, now);
+    }
+  }
+
+  private sliceOf(c: number): number {
+    let s = 0;
+    while (s + 1 < this.slices.length && this.sliceFirstClient[s + 1] <= c) s++;
+    return s;
+  }
+
+  private connectSettled(c: number): void {
+    const s = this.sliceOf(c);
+    this.sliceInFlight[s]--;
+    if (this.sliceStormWaiting[s] === 1) this.storm(s, this.clock.now());
+  }
+
+  private open(c: number, now: number): void {
+    const g = this.groupOf(c);
+    const i = this.indexOfClient[c];
+    let conn = this.conns[c];
+    if (conn === null) conn = this.conns[c] = new Connection(this, c, this.opts.scenario.broker.protocol);
+    this.status[c] = ST_CONNECTING;
+    this.connectStart[c] = now;
+    this.metrics.counters[g.index].attempted++;
+    const packet = buildConnectPacket(this.fleet, g, i);
+    conn.open(this.endpointFor(g.clientBase + i), packet, now);
+    this.heap.push(now + this.opts.scenario.broker.connectTimeoutMs, c * 4 + EV_TIMEOUT);
+  }
+
+  private endpointFor(globalId: number): Endpoint {
+    const { urls, sourceAddresses } = this.opts.scenario.broker;
+    const url = new URL(urls[globalId % urls.length]);
+    const secure = url.protocol === 'mqtts:';
+    const endpoint: Endpoint = {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port) || (secure ? 8883 : 1883),
+    };
+    if (secure) endpoint.tls = { ...this.tlsOptions, servername: this.tlsOptions?.servername ?? url.hostname };
+    if (sourceAddresses.length > 0) {
+      endpoint.localAddress = sourceAddresses[Math.floor(globalId / urls.length) % sourceAddresses.length];
+    }
+    return endpoint;
+  }
+
+  private timeout(c: number, now: number): void {
+    const st = this.status[c];
+    if (st === ST_CONNECTING) {
+      this.conns[c]!.destroy('connect:timeout');
+    } else if (st === ST_SUBSCRIBING) {
+      const g = this.groupOf(c);
+      const pending = this.subPending[c];
+      this.metrics.counters[g.index].subscribeFailed += pending;
+      this.metrics.counters[g.index].countError('suback:timeout', pending);
+      // Which ones are missing is not known without per-index state; count them all as missing.
+      for (let k = g.subscribe.length - pending; k < g.subscribe.length; k++) {
+        this.missingSubscriptions.push({ group: g.index, i: this.indexOfClient[c], sub: k });
+      }
+      this.subPending[c] = 0;
+      this.markReady(c);
+    }
+    void now;
+  }
+
+  private keepalive(c: number, now: number): void {
+    const conn = this.conns[c];
+    if (conn === null || !conn.connected || this.stopping) return;
+    const keepaliveMs = this.groupOf(c).spec.keepaliveMs;
+    if (now - conn.lastWriteMs >= keepaliveMs * 0.75) {
+      conn.sendPing(now);
+      this.heap.push(now + keepaliveMs * 0.75, c * 4 + EV_KEEPALIVE);
+    } else {
+      this.heap.push(conn.lastWriteMs + keepaliveMs * 0.75, c * 4 + EV_KEEPALIVE);
+    }
+  }
+
+  private resolveOne(): void {
+    if (++this.resolved === this.clientCount && this.onAllResolved) {
+      const done = this.onAllResolved;
+      this.onAllResolved = null;
+      done();
+    }
+  }
+
+  private markReady(c: number): void {
+    this.status[c] = ST_READY;
+    this.resolveOne();
+  }
+
+  // ---- ConnectionListener -------------------------------------------------------------------
+
+  onConnack(conn: Connection, reason: string | null): void {
+    const c = conn.id;
+    const now = this.clock.now();
+    const g = this.groupOf(c);
+    const counters = this.metrics.counters[g.index];
+    this.connectSettled(c);
+    if (reason !== null) {
+      // Counted as failed when the socket closes (onClose sees status CONNECTING and the reason).
+      return;
+    }
+    counters.succeeded++;
+    counters.connectionOpened();
+    this.metrics.recordConnect(g.index, now - this.connectStart[c]);
+    const keepaliveMs = g.spec.keepaliveMs;
+    if (keepaliveMs > 0) this.heap.push(now + keepaliveMs * 0.75, c * 4 + EV_KEEPALIVE);
+    if (g.subscribe.length > 0) {
+      this.status[c] = ST_SUBSCRIBING;
+      this.subStart[c] = now;
+      this.subPending[c] = g.subscribe.length;
+      conn.write(buildSubscribePacket(this.fleet, g, this.indexOfClient[c], conn.allocPid()), now);
+    } else {
+      this.markReady(c);
+    }
+  }
+
+  onSuback(conn: Connection, index: number, reason: string | null): void {
+    const c = conn.id;
+    if (this.status[c] !== ST_SUBSCRIBING) return;
+    const g = this.groupOf(c);
+    const counters = this.metrics.counters[g.index];
+    if (reason === null) counters.subscribeOk++;
+    else {
+      counters.subscribeFailed++;
+      counters.countError(reason);
+      this.missingSubscriptions.push({ group: g.index, i: this.indexOfClient[c], sub: index });
+    }
+    if (--this.subPending[c] === 0) {
+      this.metrics.recordSubscribe(g.index, this.clock.now() - this.subStart[c]);
+      this.markReady(c);
+    }
+  }
+
+  onPublishAck(conn: Connection, intendedMs: number): void {
+    this.metrics.recordAck(this.groupOfClient[conn.id], this.clock.now() - intendedMs);
+  }
+
+  onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number): void {
+    const c = conn.id;
+    this.metrics.recordMessage(this.groupOfClient[c], this.receiverOf[c], buf, start, end, nowMs);
+  }
+
+  onClose(conn: Connection, reason: string | null): void {
+    const c = conn.id;
+    const g = this.groupOf(c);
+    const counters = this.metrics.counters[g.index];
+    const st = this.status[c];
+    if (st === ST_CONNECTING) {
+      counters.failed++;
+      counters.countError(reason ?? 'conn:closed-before-connack');
+      this.connectSettledIfNeeded(c, conn);
+      this.status[c] = ST_FAILED;
+      this.missingClients.push({ group: g.index, i: this.indexOfClient[c] });
+      this.resolveOne();
+      return;
+    }
+    counters.connectionClosed();
+    if (reason !== null && !this.stopping) counters.countError(reason);
+    if (st === ST_SUBSCRIBING) {
+      for (let k = g.subscribe.length - this.subPending[c]; k < g.subscribe.length; k++) {
+        this.missingSubscriptions.push({ group: g.index, i: this.indexOfClient[c], sub: k });
+      }
+      this.status[c] = ST_CLOSED;
+      this.resolveOne();
+      return;
+    }
+    this.status[c] = ST_CLOSED;
+  }
+
+  /** A refused CONNACK already released the in-flight slot; a TCP failure has not. */
+  private connectSettledIfNeeded(c: number, conn: Connection): void {
+    if (conn.closeReason === null || !conn.closeReason.startsWith('connack:')) this.connectSettled(c);
+  }
+}
+
+export function sleepUntil(clock: Clock, at: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimer(resolve, at - clock.now()));
+}
+
+function loadTls(scenario: Scenario, baseDir: string): tls.ConnectionOptions | undefined {
+  const spec = scenario.broker.tls;
+  if (!spec) return undefined;
+  const read = (file?: string) => (file ? readFileSync(path.resolve(baseDir, file)) : undefined);
+  return {
+    ca: read(spec.ca),
+    cert: read(spec.cert),
+    key: read(spec.key),
+    rejectUnauthorized: spec.rejectUnauthorized,
+    servername: spec.servername,
+  };
+}

@@ -1,0 +1,114 @@
+// The one timer that serves every connection: a binary min-heap of (due time, event) held in
+// typed arrays, so scheduling a send or a keepalive allocates nothing. Only the earliest entry
+// has a real timer armed. Events are plain numbers the owner decodes (kind + index).
+
+import type { Clock } from './clock.ts';
+
+export type HeapHandler = (event: number, dueMs: number, nowMs: number) => void;
+
+export class TimerHeap {
+  private times: Float64Array;
+  private events: Float64Array;
+  private size = 0;
+  private timer: unknown = null;
+  private armedAt = Infinity;
+  private running = false;
+  private stopped = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly handler: HeapHandler,
+    capacity = 1024,
+  ) {
+    this.times = new Float64Array(capacity);
+    this.events = new Float64Array(capacity);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  push(dueMs: number, event: number): void {
+    if (this.size === this.times.length) this.grow();
+    let i = this.size++;
+    const times = this.times;
+    const events = this.events;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (times[parent] <= dueMs) break;
+      times[i] = times[parent];
+      events[i] = events[parent];
+      i = parent;
+    }
+    times[i] = dueMs;
+    events[i] = event;
+    if (!this.running && dueMs < this.armedAt) this.arm();
+  }
+
+  /** Drops every pending event and the armed timer. */
+  stop(): void {
+    this.stopped = true;
+    this.size = 0;
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    this.timer = null;
+    this.armedAt = Infinity;
+  }
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    const events = new Float64Array(this.events.length * 2);
+    times.set(this.times);
+    events.set(this.events);
+    this.times = times;
+    this.events = events;
+  }
+
+  private pop(): void {
+    const times = this.times;
+    const events = this.events;
+    const last = --this.size;
+    const t = times[last];
+    const e = events[last];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= last) break;
+      if (child + 1 < last && times[child + 1] < times[child]) child++;
+      if (times[child] >= t) break;
+      times[i] = times[child];
+      events[i] = events[child];
+      i = child;
+    }
+    times[i] = t;
+    events[i] = e;
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
+    if (this.size === 0) {
+      this.timer = null;
+      this.armedAt = Infinity;
+      return;
+    }
+    this.armedAt = this.times[0];
+    this.timer = this.clock.setTimer(this.fire, this.armedAt - this.clock.now());
+  }
+
+  private fire = (): void => {
+    this.timer = null;
+    this.armedAt = Infinity;
+    this.running = true;
+    const now = this.clock.now();
+    // Everything due by now runs in this turn; handlers may push new events (next sends).
+    let budget = this.size + 100_000;
+    while (this.size > 0 && this.times[0] <= now && budget-- > 0 && !this.stopped) {
+      const due = this.times[0];
+      const event = this.events[0];
+      this.pop();
+      this.handler(event, due, now);
+    }
+    this.running = false;
+    this.arm();
+  };
+}

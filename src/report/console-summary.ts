@@ -1,0 +1,39 @@
+// The short table printed at the end of a run: per group and in total, the figures a
+// performance engineer looks at first.
+
+import { formatThresholdTable, textTable } from '../gate/format.ts';
+import type { Result, Summary } from './types.ts';
+
+function row(name: string, s: Summary): string[] {
+  const m = s.messages;
+  const e = s.latencyMs.endToEnd;
+  return [
+    name,
+    `${s.connections.succeeded}/${s.connections.attempted}`,
+    String(m.published),
+    String(m.acked),
+    `${m.received}/${m.expected}`,
+    String(m.lost),
+    String(m.duplicated),
+    String(m.outOfOrder),
+    s.latencyMs.connect.count ? s.latencyMs.connect.p99.toFixed(1) : '-',
+    e.count ? e.p50.toFixed(1) : '-',
+    e.count ? e.p99.toFixed(1) : '-',
+  ];
+}
+
+export function formatRunSummary(result: Result): string {
+  const lines: string[] = [];
+  const header = ['group', 'connected', 'published', 'acked', 'received/expected', 'lost', 'dup', 'ooo', 'connect p99', 'e2e p50', 'e2e p99'];
+  const rows = [header, ...Object.entries(result.groups).map(([n, s]) => row(n, s)), row('total', result.summary)];
+  lines.push(textTable(rows));
+  const t = result.summary.throughput;
+  lines.push(`throughput (steady state): published ${t.publishedPerSec}/s, received ${t.receivedPerSec}/s; latencies in ms`);
+  const errors = Object.entries(result.summary.errors).sort((a, b) => b[1] - a[1]);
+  if (errors.length) lines.push(`errors: ${errors.map(([r, n]) => `${r} ×${n}`).join(', ')}`);
+  const lost = result.run.hosts.filter((h) => !h.complete);
+  if (lost.length) lines.push(`missing shards: ${lost.map((h) => `${h.id} (${h.note ?? 'lost'})`).join(', ')}`);
+  if (result.thresholds.length) lines.push('', formatThresholdTable(result.thresholds));
+  if (result.interrupted) lines.push('run was interrupted: figures cover the time it ran');
+  return lines.join('\n');
+}

@@ -1,0 +1,121 @@
+// The shape of result.json ("fleetstorm/result@1"), as promised in CONTRACT.md. Every figure in
+// it is counted on the wire by the engine; nothing here is estimated.
+
+export const RESULT_SCHEMA = 'fleetstorm/result@1';
+
+/** Milliseconds. `count` is the number of samples; all other fields are 0 when count is 0. */
+export interface LatencySummary {
+  count: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+export type LatencyName = 'connect' | 'subscribe' | 'publishAck' | 'endToEnd';
+export const LATENCY_NAMES: readonly LatencyName[] = ['connect', 'subscribe', 'publishAck', 'endToEnd'];
+
+export interface Summary {
+  connections: {
+    attempted: number;
+    succeeded: number;
+    failed: number;
+    peakConcurrent: number;
+  };
+  messages: {
+    published: number;
+    acked: number;
+    /** Deliveries received by subscribers, duplicates included. */
+    received: number;
+    /** Deliveries the held subscriptions should have received (fan-out included). */
+    expected: number;
+    lost: number;
+    duplicated: number;
+    outOfOrder: number;
+    /** lost / expected, 0 when nothing was expected. */
+    lossRate: number;
+  };
+  throughput: {
+    /** Over the steady-state period. */
+    publishedPerSec: number;
+    receivedPerSec: number;
+  };
+  latencyMs: Record<LatencyName, LatencySummary>;
+  /** e.g. "connack:not-authorized", "tcp:ECONNREFUSED" → count */
+  errors: Record<string, number>;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the run started (end of the one-second interval). */
+  t: number;
+  /** Connections open at the end of the interval. */
+  connected: number;
+  /** Connections the plan intended to be open by then (the planned ramp). */
+  plannedConnected: number;
+  /** Counts within the interval (not cumulative). */
+  published: number;
+  acked: number;
+  received: number;
+  lost: number;
+  endToEndP50Ms: number;
+  endToEndP99Ms: number;
+  connectP50Ms: number;
+  connectP99Ms: number;
+  /** Errors that happened within the interval, by reason. */
+  errors: Record<string, number>;
+}
+
+export interface HostInfo {
+  id: string;
+  kind: 'thread' | 'process' | 'agent' | 'local';
+  hostname: string;
+  /** Clients this host was planned to run, by group. */
+  clients: Record<string, number>;
+  /** false when the host was lost during the run: its shard's figures are missing. */
+  complete: boolean;
+  note?: string;
+}
+
+export interface ThresholdResult {
+  expr: string;
+  value: number | null;
+  ok: boolean;
+}
+
+export interface Result {
+  schema: typeof RESULT_SCHEMA;
+  interrupted: boolean;
+  scenario: {
+    name: string;
+    sha256: string;
+    description?: string;
+    /** The scenario as resolved, secrets replaced by their `${env:NAME}` reference. */
+    resolved?: unknown;
+  };
+  run: {
+    startedAt: string; // ISO 8601
+    endedAt: string;
+    durationMs: number;
+    version: string;
+    node: string;
+    hosts: HostInfo[];
+    brokers: string[];
+    /** ms since start when every group had connected (steady state began); null if never. */
+    steadyStartMs: number | null;
+    /** ms since start when publishing stopped and the drain began. */
+    steadyEndMs: number | null;
+    /** Sends that left more than 10 ms after their scheduled time, and the worst lag (ms). */
+    schedule?: { late: number; maxLagMs: number };
+    /** Machine the coordinator ran on. */
+    generatorHost?: string;
+  };
+  summary: Summary;
+  groups: Record<string, Summary>;
+  timeline: TimelinePoint[];
+  /** HdrHistogram compressed base64, values in microseconds. */
+  histograms: Record<LatencyName, string>;
+  thresholds: ThresholdResult[];
+}

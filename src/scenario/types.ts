@@ -1,0 +1,106 @@
+// The resolved scenario: what the loader hands to the planner and the engine once the YAML has
+// been validated, defaults applied, `--set` overrides and `${env:…}` secrets resolved.
+// Units are normalised here so nothing downstream parses strings: durations in milliseconds,
+// rates in events per second, sizes in bytes.
+
+export type ProtocolVersion = 3 | 4 | 5;
+export type QoS = 0 | 1 | 2;
+
+export interface TlsOptions {
+  /** File paths as written in the scenario, resolved relative to the scenario file. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
+  servername?: string;
+}
+
+export interface BrokerSpec {
+  /** Endpoint pool; connections are spread round-robin over it. At least one entry. */
+  urls: string[];
+  protocol: ProtocolVersion;
+  tls?: TlsOptions;
+  /** Local source addresses to bind (expanded from lists and ranges); empty = OS default. */
+  sourceAddresses: string[];
+  /** Connect timeout per connection (TCP + CONNACK), ms. */
+  connectTimeoutMs: number;
+}
+
+export interface WillSpec {
+  topic: string; // template
+  payload: string; // template
+  qos: QoS;
+  retain: boolean;
+}
+
+export interface SubscribeSpec {
+  /** Template; may start with `$share/<group>/`. */
+  topic: string;
+  qos: QoS;
+}
+
+export interface PublishSpec {
+  topic: string; // template
+  qos: QoS;
+  retain: boolean;
+  /** Payload bytes on the wire, tracking header included. */
+  size: number;
+  /** Per client, messages per second. Exactly one of rate / totalRate is set. */
+  rate?: number;
+  /** For the whole group, messages per second (spread evenly over its clients). */
+  totalRate?: number;
+  /** Prefix payloads with the tracking header (default true). */
+  track: boolean;
+}
+
+export interface GroupSpec {
+  name: string;
+  count: number;
+  clientId: string; // template
+  username?: string; // template (may be a secret)
+  password?: string; // template (may be a secret)
+  keepaliveMs: number;
+  clean: boolean;
+  sessionExpiryMs: number;
+  /** New connections per second for this group. */
+  connectRate: number;
+  /** Bound on connects in flight for this group (TCP + CONNACK outstanding). */
+  maxConnectsInFlight: number;
+  will?: WillSpec;
+  subscribe: SubscribeSpec[];
+  publish: PublishSpec[];
+}
+
+export interface Scenario {
+  schema: 1;
+  name: string;
+  description?: string;
+  seed: number;
+  /** Steady-state time after every group has connected, ms. */
+  durationMs: number;
+  /** Drain time after publishing stops, before in-flight messages count as lost, ms. */
+  drainMs: number;
+  broker: BrokerSpec;
+  groups: GroupSpec[];
+  /** Threshold expressions keyed by metric path, e.g. `connect.p99: "< 500ms"`. */
+  thresholds: Record<string, string>;
+}
+
+/** What the loader returns: the scenario plus what must never reach an output. */
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** Literal secret values (resolved `${env:…}`), to be scrubbed from anything written. */
+  secrets: string[];
+  /** The scenario as written (after --set), with secrets replaced by `${env:NAME}`; for hashing and reports. */
+  redacted: unknown;
+  /** sha256 of the canonical JSON of `redacted`. */
+  sha256: string;
+  /** Directory the scenario file lives in (relative TLS paths resolve against it). */
+  baseDir: string;
+}
+
+export interface ValidationIssue {
+  /** e.g. `groups[1].publish[0].qos` */
+  path: string;
+  message: string;
+}
