@@ -1,7 +1,7 @@
 // Scenario loading as the commands need it: `--set`, `--duration` and `--broker` folded in,
 // thresholds parsed up front, every problem reported at once as a usage error (exit 2).
 
-import { loadScenario, ScenarioError, formatIssues } from '../scenario/load.ts';
+import { loadScenario, ScenarioError, formatIssues, overridesForCli } from '../scenario/load.ts';
 import { parseThresholds } from '../gate/threshold.ts';
 import type { LoadedScenario, ValidationIssue } from '../scenario/types.ts';
 import { CliError, EXIT_USAGE } from './exit-codes.ts';
@@ -13,14 +13,7 @@ export interface LoadFlags {
 }
 
 export function loadForCli(file: string, flags: LoadFlags): LoadedScenario {
-  const set = [...(flags.set ?? [])];
-  if (flags.duration) set.push(`duration=${flags.duration}`);
-  // --broker replaces the scenario's endpoints: one becomes broker.url, several broker.urls.
-  if (flags.broker?.length) {
-    set.push('broker.url=null', 'broker.urls=null');
-    if (flags.broker.length === 1) set.push(`broker.url=${flags.broker[0]}`);
-    else set.push(`broker.urls=${JSON.stringify(flags.broker)}`);
-  }
+  const set = [...(flags.set ?? []), ...overridesForCli({ brokers: flags.broker, duration: flags.duration })];
   let loaded: LoadedScenario;
   try {
     loaded = loadScenario(file, { set });

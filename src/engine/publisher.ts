@@ -22,6 +22,8 @@ export class Publisher {
   private fanout: FanoutTable | null = null;
   private endAt = 0;
   private running = false;
+  /** Streams whose last send (due before endAt) has not fired yet. */
+  active = 0;
 
   constructor(
     private readonly runner: ShardRunner,
@@ -66,6 +68,7 @@ export class Publisher {
     this.fanout = fanout;
     this.endAt = endAt;
     this.running = true;
+    this.active = this.streamCount;
     for (let s = 0; s < this.streamCount; s++) {
       const g = this.fleet.groups[this.streamGroup[s]];
       const p = this.streamPub[s];
@@ -79,10 +82,15 @@ export class Publisher {
 
   stop(): void {
     this.running = false;
+    this.active = 0;
   }
 
   fire(s: number, due: number, now: number): void {
-    if (!this.running || due >= this.endAt) return;
+    if (!this.running) return;
+    if (due >= this.endAt) {
+      this.active--;
+      return;
+    }
     const groupIndex = this.streamGroup[s];
     const g = this.fleet.groups[groupIndex];
     const p = this.streamPub[s];

@@ -162,9 +162,13 @@ export class ShardRunner implements ConnectionListener {
     const { durationMs, drainMs } = this.opts.scenario;
     const endAt = this.metrics.steadyStartMs + durationMs;
     await sleepUntil(this.clock, endAt);
-    this.publisher.stop();
+    // Sends due just before the end may still be queued behind a busy event loop: they are part
+    // of the window, so wait for every stream's last send, then for acks and deliveries.
     const deadline = endAt + drainMs;
-    while (this.clock.now() < deadline && !this.metrics.settled()) await sleepUntil(this.clock, this.clock.now() + 50);
+    while (this.clock.now() < deadline && (this.publisher.active > 0 || !this.metrics.settled())) {
+      await sleepUntil(this.clock, this.clock.now() + 20);
+    }
+    this.publisher.stop();
   }
 
   /** Stops everything: publishing, timers, sockets. Returns the shard's final figures. */

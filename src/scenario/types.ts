@@ -83,7 +83,7 @@ export interface Scenario {
   broker: BrokerSpec;
   groups: GroupSpec[];
   /** Threshold expressions keyed by metric path, e.g. `connect.p99: "< 500ms"`. */
-  thresholds: Record<string, string>;
+  thresholds: Record<string, string | { expr: string; abortOnFail?: boolean }>;
 }
 
 /** What the loader returns: the scenario plus what must never reach an output. */

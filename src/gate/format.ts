@@ -1,0 +1,43 @@
+// Plain-text tables for the console: threshold gates and baseline comparisons.
+
+import type { ThresholdResult } from '../report/types.ts';
+import type { CompareRow, Verdict } from './compare.ts';
+
+/** Left-aligned columns separated by two spaces; first row is the header. */
+export function textTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+/** Up to 3 decimals, no trailing zeros, thousands kept plain for copy-paste. */
+export function formatNumber(x: number | null): string {
+  if (x === null) return '-';
+  return String(Math.round(x * 1000) / 1000);
+}
+
+export function formatThresholdTable(results: readonly ThresholdResult[]): string {
+  if (results.length === 0) return 'no thresholds';
+  const rows = results.map((r) => [r.ok ? 'PASS' : 'FAIL', r.expr, r.value === null ? 'no data' : formatNumber(r.value)]);
+  return textTable([['', 'threshold', 'value'], ...rows]);
+}
+
+const VERDICT_LABEL: Record<Verdict, string> = { ok: 'ok', better: 'BETTER', regression: 'REGRESSION', 'no-data': 'no data' };
+
+function formatDelta(pct: number | null): string {
+  if (pct === null) return '-';
+  const r = Math.round(pct * 10) / 10;
+  return `${r > 0 ? '+' : ''}${r}%`;
+}
+
+export function formatCompareTable(rows: readonly CompareRow[]): string {
+  const body = rows.map((r) => [
+    r.metric,
+    formatNumber(r.baseline),
+    formatNumber(r.current),
+    formatDelta(r.deltaPct),
+    `±${r.tolerancePct}%`,
+    VERDICT_LABEL[r.verdict],
+  ]);
+  return textTable([['metric', 'baseline', 'current', 'delta', 'tolerance', 'verdict'], ...body]);
+}

@@ -1,0 +1,103 @@
+// The per-group counter block the engine bumps on the hot path. Plain number fields on one
+// class (one hidden shape, no maps in the fast path); errors are rare, so they get a Map.
+// Everything here is a count of something seen on the wire; nothing is derived or estimated.
+
+/** Monotonic counts: they add across hosts and subtract between snapshots. */
+export const COUNTER_FIELDS = [
+  'attempted', // CONNECTs started (TCP connect begun)
+  'succeeded', // CONNACK with success
+  'failed', // connect attempts that ended in error or timeout
+  'disconnected', // established connections that later closed (any reason)
+  'published', // PUBLISH packets written
+  'acked', // PUBACK / PUBCOMP received for our QoS 1/2 publishes
+  'received', // PUBLISH deliveries received, duplicates included
+  'expected', // deliveries the held subscriptions should have received (fan-out included)
+  'duplicated', // tracked deliveries seen before (same publisher + sequence)
+  'outOfOrder', // tracked deliveries with a sequence below the publisher's highest seen
+  'subscribeOk', // SUBACK granted
+  'subscribeFailed', // SUBACK refused or timed out
+] as const;
+
+export type CounterField = (typeof COUNTER_FIELDS)[number];
+export type CounterValues = Record<CounterField, number>;
+
+export class GroupCounters implements CounterValues {
+  attempted = 0;
+  succeeded = 0;
+  failed = 0;
+  disconnected = 0;
+  published = 0;
+  acked = 0;
+  received = 0;
+  expected = 0;
+  duplicated = 0;
+  outOfOrder = 0;
+  subscribeOk = 0;
+  subscribeFailed = 0;
+  /** Gauge: connections open right now. */
+  open = 0;
+  /** Highest `open` ever seen on this host (exact, updated on every open). */
+  peakConcurrent = 0;
+  /** reason → count, e.g. "connack:not-authorized", "tcp:ECONNREFUSED". */
+  readonly errors = new Map<string, number>();
+
+  connectionOpened(): void {
+    const open = ++this.open;
+    if (open > this.peakConcurrent) this.peakConcurrent = open;
+  }
+
+  connectionClosed(): void {
+    if (this.open > 0) this.open--;
+    this.disconnected++;
+  }
+
+  countError(reason: string, n = 1): void {
+    this.errors.set(reason, (this.errors.get(reason) ?? 0) + n);
+  }
+}
+
+export function zeroCounters(): CounterValues {
+  const out = {} as CounterValues;
+  for (const f of COUNTER_FIELDS) out[f] = 0;
+  return out;
+}
+
+/** A plain copy of the counts (safe to post to another thread or serialise). */
+export function snapshotCounters(c: CounterValues): CounterValues {
+  const out = {} as CounterValues;
+  for (const f of COUNTER_FIELDS) out[f] = c[f];
+  return out;
+}
+
+export function diffCounters(now: CounterValues, before: CounterValues): CounterValues {
+  const out = {} as CounterValues;
+  for (const f of COUNTER_FIELDS) out[f] = now[f] - before[f];
+  return out;
+}
+
+/** into += from, field by field. */
+export function addCounters(into: CounterValues, from: CounterValues): void {
+  for (const f of COUNTER_FIELDS) into[f] += from[f];
+}
+
+export type ErrorCounts = Record<string, number>;
+
+export function errorsToRecord(errors: ReadonlyMap<string, number>): ErrorCounts {
+  return Object.fromEntries(errors);
+}
+
+/** into += from, reason by reason. */
+export function addErrors(into: ErrorCounts, from: ErrorCounts | ReadonlyMap<string, number>): void {
+  const entries = from instanceof Map ? from.entries() : Object.entries(from);
+  for (const [reason, n] of entries) into[reason] = (into[reason] ?? 0) + n;
+}
+
+/** Errors counted since `before` (reasons with no new errors are left out). */
+export function diffErrors(now: ReadonlyMap<string, number>, before: ErrorCounts): ErrorCounts {
+  const out: ErrorCounts = {};
+  for (const [reason, n] of now) {
+    const d = n - (before[reason] ?? 0);
+    if (d !== 0) out[reason] = d;
+  }
+  return out;
+}

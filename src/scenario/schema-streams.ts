@@ -1,0 +1,72 @@
+// What a group's clients say and listen to: `will`, `subscribe` and `publish` entries.
+
+import { TRACKING_HEADER_BYTES } from '../client/tracking.ts';
+import type { PublishSpec, SubscribeSpec, WillSpec } from './types.ts';
+import { bool, peek, qos, rate, section, size, template, topicFilter, topicName } from './fields.ts';
+import type { IssuePath } from './schema-check.ts';
+import { isRecord } from './schema-broker.ts';
+import type { PlaceholderName } from './template.ts';
+
+/** Placeholders a per-client string may use once the client id is known. */
+export const CLIENT_PLACEHOLDERS: readonly PlaceholderName[] = ['i', 'group', 'clientId', 'rand'];
+
+/** MQTT's largest payload (remaining length 268,435,455 minus the smallest fixed overhead). */
+export const MAX_PAYLOAD_BYTES = 268_435_455 - 4;
+
+export const willSection = section(
+  {
+    topic: topicName(CLIENT_PLACEHOLDERS, 'will topic (template)'),
+    payload: template(CLIENT_PLACEHOLDERS, 'will payload (template)').prefault(''),
+    qos: qos().prefault(0),
+    retain: bool('retain the will message').prefault(false),
+  },
+  'last will, published by the broker when the client drops',
+).transform((w): WillSpec => w);
+
+export const subscribeEntry = section(
+  {
+    topic: topicFilter(CLIENT_PLACEHOLDERS, 'topic filter (template); $share/<name>/<filter> for shared subscriptions'),
+    qos: qos().prefault(0),
+  },
+  'one subscription',
+).transform((s): SubscribeSpec => s);
+
+const publishSize = size(MAX_PAYLOAD_BYTES, 'payload bytes, tracking header included');
+const trackField = bool('prefix payloads with the tracking header (latency, loss, order)');
+
+export const publishEntry = section(
+  {
+    topic: topicName(CLIENT_PLACEHOLDERS, 'topic to publish to (template)'),
+    qos: qos().prefault(0),
+    retain: bool('publish retained').prefault(false),
+    size: publishSize.prefault(64),
+    rate: rate('messages per second per client').optional(),
+    totalRate: rate('messages per second for the whole group').optional(),
+    track: trackField.prefault(true),
+  },
+  'one publish stream; give rate or totalRate',
+  { oneOf: [{ required: ['rate'] }, { required: ['totalRate'] }] },
+).transform(
+  (p): PublishSpec => ({
+    topic: p.topic,
+    qos: p.qos,
+    retain: p.retain,
+    size: p.size,
+    ...(p.rate !== undefined ? { rate: p.rate } : { totalRate: p.totalRate }),
+    track: p.track,
+  }),
+);
+
+/** Rules spanning fields of one raw publish entry. */
+export function checkPublishEntry(raw: unknown, path: IssuePath, report: (path: IssuePath, message: string) => void): void {
+  if (!isRecord(raw)) return;
+  const hasRate = raw.rate !== undefined;
+  const hasTotal = raw.totalRate !== undefined;
+  if (hasRate && hasTotal) report([...path, 'totalRate'], 'give either rate (per client) or totalRate (for the group), not both');
+  if (!hasRate && !hasTotal) report(path, 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s)');
+  const track = raw.track === undefined ? true : peek(trackField, raw.track);
+  const bytes = raw.size === undefined ? 64 : peek(publishSize, raw.size);
+  if (track === true && bytes !== undefined && bytes < TRACKING_HEADER_BYTES) {
+    report([...path, 'size'], `must be at least ${TRACKING_HEADER_BYTES} bytes while track is true (the tracking header is ${TRACKING_HEADER_BYTES} bytes); set track: false for smaller payloads`);
+  }
+}

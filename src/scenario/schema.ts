@@ -1,0 +1,73 @@
+// The scenario file's schema: the top-level fields plus one section module per block
+// (schema-broker, schema-group, schema-streams). Adding a section means writing its module
+// (a `section({...})` and, if a rule spans fields, a CrossCheck) and adding one line to each list
+// below.
+
+import type { Scenario, ValidationIssue } from './types.ts';
+import { z } from 'zod';
+import { bool, duration, integer, map, name, oneOf, section, text } from './fields.ts';
+import { orderIssues } from './issues.ts';
+import { brokerSection, checkBroker, isRecord } from './schema-broker.ts';
+import type { CrossCheck, IssuePath } from './schema-check.ts';
+import { checkGroups, groupsSection } from './schema-group.ts';
+
+export const scenarioSchema = section(
+  {
+    schema: oneOf([1] as const, 'must be 1 (the scenario format this fleetstorm reads)', 'scenario format version'),
+    name: name('scenario name, [a-z0-9-]+; names the result folder'),
+    description: text('what this scenario models').optional(),
+    seed: integer(0, 4_294_967_295, 'seed for every random choice (reproducible runs)').prefault(1),
+    duration: duration({}, 'steady-state time after every group has connected').prefault('60s'),
+    drain: duration({}, 'grace time after publishing stops before in-flight messages count as lost').prefault('3s'),
+    broker: brokerSection.prefault({}),
+    groups: groupsSection,
+    thresholds: map(
+      z.union([
+        text('expression, e.g. "< 500ms"'),
+        section({ expr: text('expression, e.g. "< 500ms"'), abortOnFail: bool('stop the run once this gate is certain to fail').prefault(false) }),
+      ]),
+      'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }',
+    ).prefault({}),
+  },
+  'fleetstorm scenario (schema 1)',
+).transform(
+  (s): Scenario => ({
+    schema: s.schema,
+    name: s.name,
+    ...(s.description !== undefined ? { description: s.description } : {}),
+    seed: s.seed,
+    durationMs: s.duration,
+    drainMs: s.drain,
+    broker: s.broker,
+    groups: s.groups,
+    thresholds: s.thresholds,
+  }),
+);
+
+const crossChecks: CrossCheck[] = [checkBroker, checkGroups];
+
+/** YAML `key:` with nothing after it means "not given", so defaults apply (and `--set key=` unsets). */
+export function dropNullKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNullKeys);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = dropNullKeys(item);
+  return out;
+}
+
+/** Validates a parsed (and env-resolved) scenario; reports every problem at once. */
+export function validateScenarioObject(input: unknown): { scenario?: Scenario; issues: ValidationIssue[] } {
+  const raw = dropNullKeys(input);
+  const found: { path: IssuePath; message: string }[] = [];
+  const result = scenarioSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = issue.path as IssuePath;
+      if (issue.code === 'unrecognized_keys') for (const key of issue.keys) found.push({ path: [...path, key], message: 'unknown key' });
+      else found.push({ path, message: issue.message });
+    }
+  }
+  if (isRecord(raw)) for (const check of crossChecks) check(raw, (path, message) => found.push({ path, message }));
+  const issues = orderIssues(raw, found);
+  return issues.length === 0 && result.success ? { scenario: result.data, issues } : { issues };
+}
