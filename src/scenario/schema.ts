@@ -4,12 +4,37 @@
 // below.
 
 import type { Scenario, ValidationIssue } from './types.ts';
-import { z } from 'zod';
-import { bool, duration, integer, map, name, oneOf, section, text } from './fields.ts';
+import { duration, integer, leaf, map, name, oneOf, section, text } from './fields.ts';
+import { describeValue } from './units.ts';
 import { orderIssues } from './issues.ts';
 import { brokerSection, checkBroker, isRecord } from './schema-broker.ts';
 import type { CrossCheck, IssuePath } from './schema-check.ts';
 import { checkGroups, groupsSection } from './schema-group.ts';
+
+type ThresholdValue = string | { expr: string; abortOnFail?: boolean };
+
+/** `"< 500ms"`, or `{ expr: "< 500ms", abortOnFail: true }` (the expression itself is parsed by gate/). */
+const thresholdValue = leaf<ThresholdValue>(
+  (v) => {
+    if (typeof v === 'string') return { ok: true, value: v };
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const { expr, abortOnFail, ...rest } = v as Record<string, unknown>;
+      const unknown = Object.keys(rest);
+      if (unknown.length) return { ok: false, message: `unknown key "${unknown[0]}" (use expr and abortOnFail)` };
+      if (typeof expr !== 'string') return { ok: false, message: `expr must be a string, got ${describeValue(expr)}` };
+      if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean') return { ok: false, message: `abortOnFail must be true or false, got ${describeValue(abortOnFail)}` };
+      return { ok: true, value: abortOnFail === undefined ? { expr } : { expr, abortOnFail } };
+    }
+    return { ok: false, message: `must be a string, got ${describeValue(v)}` };
+  },
+  {
+    description: 'expression, e.g. "< 500ms", or { expr, abortOnFail }',
+    oneOf: [
+      { type: 'string' },
+      { type: 'object', properties: { expr: { type: 'string' }, abortOnFail: { type: 'boolean' } }, required: ['expr'], additionalProperties: false },
+    ],
+  },
+);
 
 export const scenarioSchema = section(
   {
@@ -22,10 +47,7 @@ export const scenarioSchema = section(
     broker: brokerSection.prefault({}),
     groups: groupsSection,
     thresholds: map(
-      z.union([
-        text('expression, e.g. "< 500ms"'),
-        section({ expr: text('expression, e.g. "< 500ms"'), abortOnFail: bool('stop the run once this gate is certain to fail').prefault(false) }),
-      ]),
+      thresholdValue,
       'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }',
     ).prefault({}),
   },
