@@ -1,0 +1,25 @@
+// Entry point of one measurement process: `node --expose-gc --import tsx child.ts <harness>
+// <function> <json args>`. Prints the result as one JSON line on stdout, then exits so that
+// sockets still closing cannot delay or pollute anything.
+import * as mqttjs from './mqttjs-fleet.ts';
+import * as raw from './raw-floor.ts';
+
+const HARNESSES = { mqttjs, raw } as const;
+export type HarnessName = keyof typeof HARNESSES;
+export type MeasurementName = 'measureIdleMemory' | 'measureConnectCpu' | 'measureQos1MessageCpu';
+
+async function main(): Promise<void> {
+  const [harnessName, fnName, argsJson] = process.argv.slice(2);
+  const harness = HARNESSES[harnessName as HarnessName];
+  if (!harness) throw new Error(`unknown harness ${harnessName}; expected ${Object.keys(HARNESSES).join(' or ')}`);
+  const fn = harness[fnName as MeasurementName] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+  if (typeof fn !== 'function') throw new Error(`unknown measurement ${fnName}`);
+  const args = JSON.parse(argsJson ?? '[]') as unknown[];
+  const result = await fn(...args);
+  process.stdout.write(JSON.stringify(result) + '\n', () => process.exit(0));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});

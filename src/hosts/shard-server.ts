@@ -1,0 +1,70 @@
+// The shard side of the protocol: executes HostCommands on a ShardRunner and emits HostEvents.
+// Worker threads, agent processes and remote agents all run this; only the transport differs.
+
+import { ShardRunner } from '../engine/shard-runner.ts';
+import type { HostCommand, HostEvent } from './protocol.ts';
+
+export class ShardServer {
+  private runner: ShardRunner | null = null;
+
+  constructor(private readonly emit: (event: HostEvent) => void) {}
+
+  /** Handles one command; errors become an `error` event rather than a crash. */
+  async handle(cmd: HostCommand): Promise<void> {
+    try {
+      await this.dispatch(cmd);
+    } catch (err) {
+      this.emit({ type: 'error', message: (err as Error).message ?? String(err) });
+    }
+  }
+
+  private async dispatch(cmd: HostCommand): Promise<void> {
+    switch (cmd.type) {
+      case 'prepare':
+        this.runner = new ShardRunner({
+          scenario: cmd.plan.scenario,
+          slices: cmd.plan.slices,
+          hostId: cmd.plan.hostId,
+          baseDir: cmd.plan.baseDir,
+          runStartMs: cmd.plan.runStartMs,
+          onSample: (sample) => this.emit({ type: 'sample', sample }),
+        });
+        this.emit({ type: 'prepared' });
+        return;
+      case 'connect': {
+        const runner = this.need();
+        await runner.connect();
+        let connected = 0;
+        for (const c of runner.metrics.counters) connected += c.succeeded;
+        this.emit({
+          type: 'connected',
+          report: { missingSubscriptions: runner.missingSubscriptions, missingClients: runner.missingClients, connected },
+        });
+        return;
+      }
+      case 'steady':
+        this.need().steady(cmd.startAtMs, cmd.missing);
+        this.emit({ type: 'steadied' });
+        return;
+      case 'drain':
+        await this.need().drain();
+        this.emit({ type: 'drained' });
+        return;
+      case 'finish': {
+        const result = await this.need().finish(cmd.interrupted);
+        this.emit({ type: 'finished', result });
+        return;
+      }
+    }
+  }
+
+  /** Stops the load at once (coordinator gone): used by transports that lose their peer. */
+  async abort(): Promise<void> {
+    if (this.runner) await this.runner.finish(true);
+  }
+
+  private need(): ShardRunner {
+    if (!this.runner) throw new Error('shard not prepared');
+    return this.runner;
+  }
+}
