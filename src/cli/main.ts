@@ -51,6 +51,31 @@ export function buildProgram(): Command {
       await serveBroker({ port: flags.port });
     });
 
+  program
+    .command('report')
+    .description('write the HTML report and PNG charts for a result')
+    .argument('<result>', 'result.json')
+    .option('--out <dir>', 'output folder (default: beside the result)')
+    .option('--baseline <file>', 'show a baseline comparison in the report')
+    .option('--no-png', 'HTML only')
+    .action(async (file: string, flags) => {
+      const { reportCommand } = await import('./report.ts');
+      process.exitCode = await reportCommand(file, flags);
+    });
+
+  program
+    .command('compare')
+    .description('compare a result with a stored baseline; exit 3 on a regression')
+    .argument('<result>', 'result.json')
+    .option('--baseline <file>', 'baseline file (fleetstorm/baseline@1)')
+    .option('--save-baseline <file>', 'store this result as a baseline')
+    .option('--tolerance <metric=pct>', 'tolerance, e.g. endToEnd.p99=+15% or default=10% (repeatable)', collect)
+    .option('--json', 'print the comparison as JSON')
+    .action(async (file: string, flags) => {
+      const { compareCommand } = await import('./compare.ts');
+      process.exitCode = await compareCommand(file, flags);
+    });
+
   return program;
 }
 

@@ -1,15 +1,33 @@
 // Optional outputs of a run beside result.json: the HTML report and PNG charts (--report),
 // JUnit XML (--junit) and the GitHub step summary (when GITHUB_STEP_SUMMARY is set).
 
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { renderJUnit } from '../report/junit.ts';
+import { appendStepSummary, renderStepSummary } from '../report/step-summary.ts';
 import type { Result } from '../report/types.ts';
+import { writeReport } from '../report/write-report.ts';
 
 export async function writeRunOutputs(
   result: Result,
   outDir: string,
   flags: { report?: boolean; junit?: string },
 ): Promise<Record<string, string>> {
-  void result;
-  void outDir;
-  void flags;
-  return {};
+  const written: Record<string, string> = {};
+  let pngs: string[] = [];
+  if (flags.report) {
+    const report = await writeReport(result, outDir, { png: true });
+    written.report = report.html;
+    pngs = report.pngs;
+    pngs.forEach((p, k) => (written[`chart${k + 1}`] = p));
+  }
+  if (flags.junit) {
+    const file = path.resolve(flags.junit);
+    writeFileSync(file, renderJUnit(result));
+    written.junit = file;
+  }
+  if (process.env.GITHUB_STEP_SUMMARY) {
+    appendStepSummary(renderStepSummary(result, { chartLinks: pngs.map((p) => path.relative(process.cwd(), p)) }));
+  }
+  return written;
 }

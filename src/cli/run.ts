@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
+import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
 import { planHosts } from '../hosts/plan-hosts.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
@@ -46,15 +47,19 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let result: Result;
+  let probeUrl = '';
   let nothingConnected: boolean;
   try {
     const { hosts, plan } = await planHosts(scenario, { threads: flags.threads, processes: flags.processes });
     ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt }));
+    if (!nothingConnected && !embedded) probeUrl = scenario.broker.urls[0];
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await embedded?.close();
   }
+  const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;
+  if (version) result.run.brokerVersion = version;
   const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name));
   const file_ = writeResultFile(result, outDir, loaded.secrets);
   const extra = await writeRunOutputs(result, outDir, flags);

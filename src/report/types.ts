@@ -109,6 +109,8 @@ export interface Result {
     steadyEndMs: number | null;
     /** Sends that left more than 10 ms after their scheduled time, and the worst lag (ms). */
     schedule?: { late: number; maxLagMs: number };
+    /** What the broker says it is ($SYS/broker/version), where it says it. */
+    brokerVersion?: string;
     /** Machine the coordinator ran on. */
     generatorHost?: string;
   };
