@@ -7,3 +7,6 @@ import { register } from 'tsx/esm/api';
 register();
 const { main } = await import('../src/cli/main.ts');
 await main(process.argv);
+// Everything the command owned is closed by now; should a stray handle (a socket a broker never
+// closed) keep the loop alive, leave anyway rather than hang a CI job.
+setTimeout(() => process.exit(), 3000).unref();

@@ -165,7 +165,8 @@ const V5_REASONS: Record<number, string> = {
 
 /** Error reason for a refused CONNACK, e.g. `connack:not-authorized`. */
 export function connackReason(code: number, protocol: number): string {
-  const name = protocol === 5 ? V5_REASONS[code] : V311_CONNACK[code];
+  // A 3.1.1-only broker answers a 5.0 CONNECT with a 3.1.1 return code (1 = unacceptable protocol).
+  const name = protocol === 5 && code >= 0x80 ? V5_REASONS[code] : V311_CONNACK[code];
   return `connack:${name ?? `code-${code}`}`;
 }
 

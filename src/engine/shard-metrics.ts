@@ -24,6 +24,8 @@ export class ShardMetrics {
   private readonly sampler: TimelineSampler;
   private readonly byName: Record<string, GroupCounters> = {};
   readonly samples: Sample[] = [];
+  /** here[g]: group g has clients on this shard. */
+  private readonly here: boolean[];
   /** Wall-scale ms the run's clock counts seconds from (shared by every host of a run). */
   runStartMs = 0;
   steadyStartMs = 0;
@@ -40,6 +42,7 @@ export class ShardMetrics {
     this.counters = fleet.groups.map(() => new GroupCounters());
     this.histograms = fleet.groups.map(() => createLatencyHistograms());
     this.publishedNeedingAck = fleet.groups.map(() => 0);
+    this.here = fleet.groups.map((_, g) => groupsHere.includes(g));
     for (const g of groupsHere) this.byName[fleet.groups[g].spec.name] = this.counters[g];
     this.sampler = new TimelineSampler(hostId);
   }
@@ -76,12 +79,16 @@ export class ShardMetrics {
     else if (arrival === ARRIVAL_OUT_OF_ORDER) c.outOfOrder++;
   }
 
-  /** True once every ack and every expected delivery known to this shard has arrived. */
+  /**
+   * True once every ack and every expected delivery known to this shard has arrived. Deliveries
+   * to a group with no clients here (its subscribers run on another host) cannot be seen here,
+   * so only the acks count for it.
+   */
   settled(): boolean {
     for (let g = 0; g < this.counters.length; g++) {
       const c = this.counters[g];
       if (c.acked < this.publishedNeedingAck[g]) return false;
-      if (c.received - c.duplicated < c.expected) return false;
+      if (this.here[g] && c.received - c.duplicated < c.expected) return false;
     }
     return true;
   }
@@ -97,7 +104,10 @@ export class ShardMetrics {
 
   result(interrupted: boolean, missing: { subscriptions: MissingSubscription[]; clients: MissingClient[] }, nowMs: number): ShardResult {
     const groups: Record<string, GroupTotals> = {};
-    for (const g of this.groupsHere) {
+    // A group runs elsewhere but this shard's publishers still owe it `expected` deliveries:
+    // report those too, or a fleet split over hosts would undercount what should arrive.
+    for (let g = 0; g < this.counters.length; g++) {
+      if (!this.here[g] && this.counters[g].expected === 0) continue;
       groups[this.fleet.groups[g].spec.name] = groupTotalsOf(this.counters[g], this.histograms[g]);
     }
     return {

@@ -161,11 +161,12 @@ export class ShardRunner implements ConnectionListener {
   async drain(): Promise<void> {
     const { durationMs, drainMs } = this.opts.scenario;
     const endAt = this.metrics.steadyStartMs + durationMs;
-    await sleepUntil(this.clock, endAt);
+    // Short naps, so an interrupt (finish) is not kept waiting by a long steady state.
+    while (this.clock.now() < endAt && !this.stopping) await sleepUntil(this.clock, Math.min(endAt, this.clock.now() + 250));
     // Sends due just before the end may still be queued behind a busy event loop: they are part
     // of the window, so wait for every stream's last send, then for acks and deliveries.
     const deadline = endAt + drainMs;
-    while (this.clock.now() < deadline && (this.publisher.active > 0 || !this.metrics.settled())) {
+    while (!this.stopping && this.clock.now() < deadline && (this.publisher.active > 0 || !this.metrics.settled())) {
       await sleepUntil(this.clock, this.clock.now() + 20);
     }
     this.publisher.stop();

@@ -1,17 +1,109 @@
-// Where a run's shards go. For now one local host holds the whole fleet; scale-out (threads,
-// processes, agents) plugs in here.
+// Where a run's shards go: this thread, worker threads in this process, or local agent
+// processes (each with its own threads). The layout is a pure function of the fleet's size and
+// rate, the machine (cores, open-file limit) and the user's --threads / --processes:
+//
+//  - The open-file limit decides the process count: a process holds at most limit − 1,000
+//    sockets, so a fleet above that runs in ceil(clients / (limit − 1,000)) child processes.
+//  - Cores decide the threads: children get max(1, floor(cores / processes)) threads each.
+//  - A fleet that fits one process runs in this thread (LocalHost) unless it publishes more than
+//    AUTO_RATE_PER_THREAD msg/s; then it gets min(cores, ceil(rate / AUTO_RATE_PER_THREAD)) threads.
+//  - `--processes N` always means N child processes; `--threads N` is threads per process (or
+//    in this process when no children are needed).
 
+import os from 'node:os';
+import { CliError, EXIT_USAGE } from '../cli/exit-codes.ts';
 import type { ShardGroupSlice } from '../engine/shard-runner.ts';
+import { checkAddressCapacity } from '../plan/addresses.ts';
+import { planShards } from '../plan/split.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { clientsPerProcess, FD_RESERVE, openFileLimit } from './fd-limit.ts';
 import type { Host } from './host.ts';
 import { LocalHost } from './local-host.ts';
+import { processHosts } from './process-host.ts';
+import { threadHosts } from './thread-host.ts';
 
 export interface HostChoice {
   threads?: number;
   processes?: number;
 }
 
-export async function planHosts(scenario: Scenario, _choice: HostChoice): Promise<{ hosts: Host[]; plan: ShardGroupSlice[][] }> {
-  const slices = scenario.groups.map((g, group) => ({ group, start: 0, count: g.count, connectRate: g.connectRate }));
-  return { hosts: [new LocalHost('local')], plan: [slices] };
+/** What the machine offers; read from the OS unless given (tests, benchmarks). */
+export interface Machine {
+  cores: number;
+  fdLimit: number;
+}
+
+/** Published msg/s one thread carries comfortably alongside its share of connections. */
+export const AUTO_RATE_PER_THREAD = 8000;
+
+export type HostLayout =
+  | { kind: 'local' }
+  | { kind: 'threads'; threads: number }
+  | { kind: 'processes'; processes: number; threadsEach: number };
+
+export function fleetClients(scenario: Scenario): number {
+  return scenario.groups.reduce((n, g) => n + g.count, 0);
+}
+
+/** Messages per second the fleet publishes (before fan-out). */
+export function fleetPublishRate(scenario: Scenario): number {
+  let rate = 0;
+  for (const g of scenario.groups) for (const p of g.publish) rate += p.totalRate ?? (p.rate ?? 0) * g.count;
+  return rate;
+}
+
+/** The layout for a fleet; throws a usage error when forced counts cannot hold it. */
+export function chooseLayout(clients: number, publishRate: number, choice: HostChoice, machine: Machine): HostLayout {
+  const perProcess = clientsPerProcess(machine.fdLimit);
+  const needed = Math.ceil(clients / perProcess);
+  const cores = Math.max(1, machine.cores);
+  if (choice.processes !== undefined) {
+    if (choice.processes < needed) {
+      throw new CliError(
+        `${clients} clients over ${choice.processes} process(es) exceed the open-file limit (${machine.fdLimit} per process, ` +
+          `${FD_RESERVE} kept in reserve): use --processes ${needed} or more`,
+        EXIT_USAGE,
+      );
+    }
+    return { kind: 'processes', processes: choice.processes, threadsEach: choice.threads ?? Math.max(1, Math.floor(cores / choice.processes)) };
+  }
+  if (needed > 1) return { kind: 'processes', processes: needed, threadsEach: choice.threads ?? Math.max(1, Math.floor(cores / needed)) };
+  if (choice.threads !== undefined) return { kind: 'threads', threads: choice.threads };
+  const threads = Math.min(cores, Math.ceil(publishRate / AUTO_RATE_PER_THREAD));
+  return threads >= 2 ? { kind: 'threads', threads } : { kind: 'local' };
+}
+
+/** The address pools must carry the fleet: checked before anything starts. */
+export function checkAddresses(scenario: Scenario): void {
+  const issue = checkAddressCapacity(fleetClients(scenario), scenario.broker.urls, scenario.broker.sourceAddresses);
+  if (issue) throw new CliError(`${issue.path}: ${issue.message}`, EXIT_USAGE);
+}
+
+function slicesFor(scenario: Scenario, hostCount: number): ShardGroupSlice[][] {
+  return planShards(scenario, hostCount).map((shard) =>
+    shard.groups.filter((g) => g.count > 0).map((g) => ({ group: g.groupIndex, start: g.start, count: g.count, connectRate: g.connectRate })),
+  );
+}
+
+export function describeLayout(layout: HostLayout): string {
+  if (layout.kind === 'local') return 'this thread';
+  if (layout.kind === 'threads') return `${layout.threads} worker threads`;
+  return `${layout.processes} processes × ${layout.threadsEach} thread(s)`;
+}
+
+export async function planHosts(
+  scenario: Scenario,
+  choice: HostChoice,
+  machine: Machine = { cores: os.availableParallelism(), fdLimit: openFileLimit() },
+): Promise<{ hosts: Host[]; plan: ShardGroupSlice[][]; layout: HostLayout }> {
+  checkAddresses(scenario);
+  const layout = chooseLayout(fleetClients(scenario), fleetPublishRate(scenario), choice, machine);
+  if (layout.kind === 'local') {
+    return { hosts: [new LocalHost('local')], plan: slicesFor(scenario, 1), layout };
+  }
+  if (layout.kind === 'threads') {
+    return { hosts: threadHosts(layout.threads), plan: slicesFor(scenario, layout.threads), layout };
+  }
+  const { hosts } = processHosts(layout.processes, layout.threadsEach);
+  return { hosts, plan: slicesFor(scenario, hosts.length), layout };
 }

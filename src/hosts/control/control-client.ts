@@ -1,0 +1,137 @@
+// One authenticated connection to the control broker (MQTT.js; control traffic is a few small
+// messages a second). It signs what it publishes, verifies what arrives and hands on only
+// verified envelopes. It never reconnects by itself: a lost connection is a lost peer for the
+// other side (its last will fires), so the owner decides what happens next, with a new session.
+
+import mqtt, { type MqttClient } from 'mqtt';
+import { Signer, Verifier, type Envelope, type RejectReason } from './envelope.ts';
+
+export interface ControlClientOptions {
+  /** mqtt://, mqtts://, ws:// ...; user:password@ in the URL is used for the broker login. */
+  url: string;
+  token: string;
+  /** Sender id written into every envelope. */
+  from: string;
+  clientId: string;
+  /** Published by the broker when this connection dies uncleanly. */
+  will?: { topic: string; body: unknown; retain?: boolean };
+  subscribe: string[];
+  onMessage: (topic: string, envelope: Envelope) => void;
+  onRejected?: (topic: string, reason: RejectReason) => void;
+  /** Keep trying to reach the broker this long, ms (agents may start before it). Default 10 s. */
+  connectTimeoutMs?: number;
+  /** MQTT keepalive, s: a silent dead peer is noticed after 1.5×. Default 2. */
+  keepaliveSec?: number;
+  /** Clock window for timestamps, ms. */
+  windowMs?: number;
+}
+
+export interface ControlClient {
+  readonly signer: Signer;
+  readonly verifier: Verifier;
+  publish(topic: string, body: unknown, opts?: { retain?: boolean }): Promise<void>;
+  /** Removes a retained message. */
+  clearRetained(topic: string): Promise<void>;
+  /** Called once when the connection is gone for any reason other than close(). */
+  onClose: ((reason: string) => void) | null;
+  close(): Promise<void>;
+}
+
+const RETRY_MS = 500;
+
+function connectOnce(opts: ControlClientOptions, signer: Signer, timeoutMs: number): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(opts.url, {
+      clientId: opts.clientId,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: opts.keepaliveSec ?? 2,
+      reconnectPeriod: 0,
+      connectTimeout: Math.max(1000, timeoutMs),
+      will: opts.will && {
+        topic: opts.will.topic,
+        payload: signer.signWill(opts.will.topic, opts.will.body),
+        qos: 1,
+        retain: opts.will.retain ?? false,
+      },
+    });
+    const fail = (err: Error) => {
+      client.removeAllListeners();
+      client.on('error', () => {});
+      client.end(true);
+      reject(err);
+    };
+    client.once('connect', () => {
+      client.removeListener('error', fail);
+      client.removeListener('close', onEarlyClose);
+      resolve(client);
+    });
+    client.once('error', fail);
+    const onEarlyClose = () => fail(new Error('connection closed'));
+    client.once('close', onEarlyClose);
+  });
+}
+
+/** Connects (retrying until connectTimeoutMs), subscribes, and returns once both are done. */
+export async function openControl(opts: ControlClientOptions): Promise<ControlClient> {
+  const signer = new Signer(opts.token, opts.from);
+  const verifier = new Verifier(opts.token, { windowMs: opts.windowMs });
+  const deadline = Date.now() + (opts.connectTimeoutMs ?? 10_000);
+  let client: MqttClient | null = null;
+  let lastError = '';
+  for (let attempt = 0; client === null; attempt++) {
+    const left = deadline - Date.now();
+    if (attempt > 0 && left <= 0) throw new Error(`control broker ${redact(opts.url)} unreachable: ${lastError}`);
+    try {
+      client = await connectOnce(opts, signer, Math.max(left, 1000));
+    } catch (err) {
+      lastError = (err as Error).message;
+      await new Promise((r) => setTimeout(r, Math.min(RETRY_MS, Math.max(0, deadline - Date.now()))));
+    }
+  }
+  const c = client;
+  let closing = false;
+  const control: ControlClient = {
+    signer,
+    verifier,
+    onClose: null,
+    async publish(topic, body, o = {}) {
+      await c.publishAsync(topic, signer.sign(topic, body), { qos: 1, retain: o.retain ?? false });
+    },
+    async clearRetained(topic) {
+      await c.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      await c.endAsync(false).catch(() => c.end(true));
+    },
+  };
+  c.on('message', (topic, payload) => {
+    if (payload.length === 0) return; // a cleared retained message
+    const v = verifier.verify(topic, payload);
+    if (v.ok) opts.onMessage(topic, v.envelope);
+    else opts.onRejected?.(topic, v.reason);
+  });
+  c.on('error', () => {}); // surfaces as 'close'
+  c.on('close', () => {
+    if (closing) return;
+    closing = true;
+    c.end(true);
+    control.onClose?.(`lost the control broker ${redact(opts.url)}`);
+  });
+  if (opts.subscribe.length) {
+    const granted = await c.subscribeAsync(Object.fromEntries(opts.subscribe.map((t) => [t, { qos: 1 as const }])));
+    const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+    if (refused.length) {
+      await control.close();
+      throw new Error(`control broker ${redact(opts.url)} refused the subscription to ${refused.join(', ')}`);
+    }
+  }
+  return control;
+}
+
+/** A URL fit for messages: without its password. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}

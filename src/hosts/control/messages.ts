@@ -1,0 +1,32 @@
+// The bodies of control messages: plain JSON data, the HostCommand/HostEvent protocol wrapped
+// with the little an MQTT transport needs on top (discovery, claims, heartbeats, wills).
+
+import type { HostCommand, HostEvent } from '../protocol.ts';
+
+/** What an agent tells coordinators about itself. */
+export interface AgentHello {
+  id: string;
+  hostname: string;
+  pid: number;
+  /** Soft open-file limit: how many sockets this agent can hold. */
+  fdLimit: number;
+  cores: number;
+  /** Preferred shard index (JOB_COMPLETION_INDEX or --index); null lets the coordinator choose. */
+  index: number | null;
+  version: string;
+}
+
+export type CoordinatorBody =
+  | { kind: 'beat'; run: string; want: number }
+  | { kind: 'gone'; run: string }
+  | { kind: 'claim'; run: string }
+  | { kind: 'cmd'; run: string; cmd: HostCommand; /** Wall-scale ms (performance clock) to act at: the connect barrier. */ notBefore?: number }
+  | { kind: 'release'; run: string };
+
+export type AgentBody =
+  | { kind: 'hello'; agent: AgentHello; busy: boolean }
+  | { kind: 'offline' }
+  | { kind: 'claimed'; run: string }
+  | { kind: 'busy'; run: string }
+  | { kind: 'event'; run: string; event: HostEvent }
+  | { kind: 'beat'; run: string };
