@@ -159,3 +159,37 @@ export function peek<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
   const result = schema.safeParse(value);
   return result.success ? result.data : undefined;
 }
+
+/** A number in [min, max] (e.g. a multiplier). */
+export function number(min: number, max: number, description: string) {
+  return leaf(
+    (v) => (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? ok(v) : fail(`must be a number from ${min} to ${max}, got ${describeValue(v)}`)),
+    { type: 'number', minimum: min, maximum: max, description },
+  );
+}
+
+/** A share: `10%` or a fraction 0.1 → 0.1. */
+export function fraction(description: string) {
+  return leaf(
+    (v) => {
+      const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v) ? Number.parseFloat(v) / 100 : v;
+      return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1 ? ok(n) : fail(`must be a share like 10% or 0.1 (0 to 100 %), got ${describeValue(v)}`);
+    },
+    { anyOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?%$' }, { type: 'number', minimum: 0, maximum: 1 }], description },
+  );
+}
+
+/** An http:// or https:// URL (e.g. a Prometheus endpoint). */
+export const httpUrl = (description: string) =>
+  leaf(
+    (v) => {
+      if (typeof v !== 'string') return fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
+      try {
+        const u = new URL(v);
+        return u.protocol === 'http:' || u.protocol === 'https:' ? ok(v) : fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
+      } catch {
+        return fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
+      }
+    },
+    { type: 'string', format: 'uri', description },
+  );

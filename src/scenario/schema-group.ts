@@ -7,6 +7,7 @@ import type { CrossCheck } from './schema-check.ts';
 import { isRecord, rawProtocol } from './schema-broker.ts';
 import { CLIENT_PLACEHOLDERS, checkPublishEntry, publishEntry, subscribeEntry, willSection } from './schema-streams.ts';
 import { placeholdersOf } from './template.ts';
+import { churnSection, endpointsField, reconnectSection } from './schema-behaviour.ts';
 
 const MAX_KEEPALIVE_MS = 65_535_000; // 16-bit seconds on the wire
 const MAX_SESSION_EXPIRY_MS = 4_294_967_295_000; // 32-bit seconds on the wire
@@ -30,6 +31,9 @@ export const groupEntry = section(
     will: willSection.optional(),
     subscribe: list(subscribeEntry, { description: 'subscriptions made after connecting' }).prefault([]),
     publish: list(publishEntry, { description: 'publish streams' }).prefault([]),
+    endpoints: endpointsField.optional(),
+    reconnect: reconnectSection.optional(),
+    churn: churnSection.optional(),
   },
   'a group of identical clients',
 ).transform(
@@ -47,6 +51,9 @@ export const groupEntry = section(
     ...(g.will ? { will: g.will } : {}),
     subscribe: g.subscribe,
     publish: g.publish,
+    ...(g.endpoints ? { endpoints: g.endpoints } : {}),
+    ...(g.reconnect ? { reconnect: g.reconnect } : {}),
+    ...(g.churn ? { churn: g.churn } : {}),
   }),
 );
 

@@ -10,6 +10,8 @@ import { orderIssues } from './issues.ts';
 import { brokerSection, checkBroker, isRecord } from './schema-broker.ts';
 import type { CrossCheck, IssuePath } from './schema-check.ts';
 import { checkGroups, groupsSection } from './schema-group.ts';
+import { applyScale, checkRun } from './schema-run-checks.ts';
+import { capacitySection, migrationSection, monitorSection, scaleField } from './schema-run.ts';
 
 type ThresholdValue = string | { expr: string; abortOnFail?: boolean };
 
@@ -44,8 +46,12 @@ export const scenarioSchema = section(
     seed: integer(0, 4_294_967_295, 'seed for every random choice (reproducible runs)').prefault(1),
     duration: duration({}, 'steady-state time after every group has connected').prefault('60s'),
     drain: duration({}, 'grace time after publishing stops before in-flight messages count as lost').prefault('3s'),
+    scale: scaleField.prefault(1),
     broker: brokerSection.prefault({}),
     groups: groupsSection,
+    monitor: monitorSection.prefault({}),
+    capacity: capacitySection.optional(),
+    migration: migrationSection.optional(),
     thresholds: map(
       thresholdValue,
       'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }',
@@ -61,12 +67,16 @@ export const scenarioSchema = section(
     durationMs: s.duration,
     drainMs: s.drain,
     broker: s.broker,
-    groups: s.groups,
+    groups: applyScale(s.groups, s.scale),
+    scale: s.scale,
+    monitor: s.monitor,
+    ...(s.capacity ? { capacity: s.capacity } : {}),
+    ...(s.migration ? { migration: s.migration } : {}),
     thresholds: s.thresholds,
   }),
 );
 
-const crossChecks: CrossCheck[] = [checkBroker, checkGroups];
+const crossChecks: CrossCheck[] = [checkBroker, checkGroups, checkRun];
 
 /** YAML `key:` with nothing after it means "not given", so defaults apply (and `--set key=` unsets). */
 export function dropNullKeys(value: unknown): unknown {

@@ -53,6 +53,51 @@ export interface PublishSpec {
   track: boolean;
 }
 
+export interface ReconnectSpec {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+  /** Fraction of each delay spread at random (seeded). */
+  jitter: number;
+}
+
+export interface ChurnSpec {
+  /** Fraction of the group that flaps each round. */
+  share: number;
+  everyMs: number;
+  offlineMs: number;
+  /** disconnect: clean DISCONNECT; drop: socket cut without DISCONNECT (the will fires). */
+  mode: 'disconnect' | 'drop';
+}
+
+export interface MonitorSpec {
+  sys: boolean;
+  prometheus?: string;
+  intervalMs: number;
+}
+
+export interface CapacitySpec {
+  vary: 'connections' | 'rate' | 'both';
+  start: number;
+  step: number;
+  maxSteps: number;
+  holdMs: number;
+  knee: number;
+  warnAt: number;
+  pageAt: number;
+}
+
+export interface MigrationSpec {
+  from: number;
+  to: number;
+  groups: string[];
+  cohort: number;
+  cohorts: number;
+  startMs: number;
+  everyMs: number;
+  bridged: boolean;
+}
+
 export interface GroupSpec {
   name: string;
   count: number;
@@ -69,6 +114,11 @@ export interface GroupSpec {
   will?: WillSpec;
   subscribe: SubscribeSpec[];
   publish: PublishSpec[];
+  /** Indices into broker.urls this group connects to; absent = all (round-robin). */
+  endpoints?: number[];
+  /** Reconnect after a lost connection; absent = a lost client stays down. */
+  reconnect?: ReconnectSpec;
+  churn?: ChurnSpec;
 }
 
 export interface Scenario {
@@ -82,6 +132,11 @@ export interface Scenario {
   drainMs: number;
   broker: BrokerSpec;
   groups: GroupSpec[];
+  /** Already applied to counts and rates by the loader; kept for the record. */
+  scale: number;
+  monitor: MonitorSpec;
+  capacity?: CapacitySpec;
+  migration?: MigrationSpec;
   /** Threshold expressions keyed by metric path, e.g. `connect.p99: "< 500ms"`. */
   thresholds: Record<string, string | { expr: string; abortOnFail?: boolean }>;
 }

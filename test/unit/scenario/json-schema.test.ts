@@ -18,6 +18,6 @@ describe('scenario.schema.json', () => {
     expect(group.additionalProperties).toBe(false);
     expect(group.properties.keepalive.default).toBe('60s');
     expect(group.properties.publish.items.oneOf).toEqual([{ required: ['rate'] }, { required: ['totalRate'] }]);
-    expect(Object.keys(schema.properties)).toEqual(['schema', 'name', 'description', 'seed', 'duration', 'drain', 'broker', 'groups', 'thresholds']);
+    expect(Object.keys(schema.properties)).toEqual(['schema', 'name', 'description', 'seed', 'duration', 'drain', 'scale', 'broker', 'groups', 'monitor', 'capacity', 'migration', 'thresholds']);
   });
 });

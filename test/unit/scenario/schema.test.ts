@@ -28,6 +28,8 @@ describe('validateScenarioObject', () => {
           publish: [],
         },
       ],
+      scale: 1,
+      monitor: { sys: true, intervalMs: 5000 },
       thresholds: {},
     });
   });
