@@ -51,6 +51,6 @@ export class FakeClock implements Clock {
       this.t = Math.max(this.t, next.at);
       next.fn();
     }
-    this.t = end;
+    this.t = Math.max(this.t, end);
   }
 }

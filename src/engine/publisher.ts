@@ -18,6 +18,10 @@ export class Publisher {
   private readonly streamGroup: Uint16Array;
   private readonly streamIndex: Uint32Array;
   private readonly streamSeq: Uint32Array;
+  /** Sends scheduled so far per stream (sent or skipped): the n in start + phase + n·interval. */
+  private readonly streamN: Uint32Array;
+  private readonly streamPhase: Float64Array;
+  private startAt = 0;
   private readonly templates: (PublishTemplate | null)[];
   private fanout: FanoutTable | null = null;
   private endAt = 0;
@@ -38,6 +42,8 @@ export class Publisher {
     this.streamGroup = new Uint16Array(n);
     this.streamIndex = new Uint32Array(n);
     this.streamSeq = new Uint32Array(n);
+    this.streamN = new Uint32Array(n);
+    this.streamPhase = new Float64Array(n);
     this.templates = new Array(n).fill(null);
     let stream = 0;
     let client = 0;
@@ -69,6 +75,7 @@ export class Publisher {
     this.endAt = endAt;
     this.running = true;
     this.active = this.streamCount;
+    this.startAt = startAt;
     for (let s = 0; s < this.streamCount; s++) {
       const g = this.fleet.groups[this.streamGroup[s]];
       const p = this.streamPub[s];
@@ -76,7 +83,9 @@ export class Publisher {
       // Even spread over the interval by the client's index in its group (and by stream within
       // the client), the same on every host.
       const slot = (this.streamIndex[s] * g.publish.length + p) / (g.spec.count * g.publish.length);
-      this.runner.schedulePublish(s, startAt + slot * interval);
+      this.streamPhase[s] = slot * interval;
+      this.streamN[s] = 0;
+      this.runner.schedulePublish(s, startAt + this.streamPhase[s]);
     }
   }
 
@@ -123,7 +132,9 @@ export class Publisher {
     } else {
       metrics.counters[groupIndex].countError('publish:not-connected');
     }
-    this.runner.schedulePublish(s, due + g.publishIntervalMs[p]);
+    // From the start, never from the last send: no drift, and a late send does not shift the rest.
+    const n = ++this.streamN[s];
+    this.runner.schedulePublish(s, this.startAt + this.streamPhase[s] + n * g.publishIntervalMs[p]);
   }
 
   private buildTemplate(s: number): PublishTemplate {

@@ -99,14 +99,15 @@ export class TimerHeap {
     this.timer = null;
     this.armedAt = Infinity;
     this.running = true;
-    const now = this.clock.now();
-    // Everything due by now runs in this turn; handlers may push new events (next sends).
+    const batchEnd = this.clock.now();
+    // Everything due by the time this turn began runs now; handlers may push new events (next
+    // sends). The clock is read per event, so a slow handler shows up as lag on the ones after it.
     let budget = this.size + 100_000;
-    while (this.size > 0 && this.times[0] <= now && budget-- > 0 && !this.stopped) {
+    while (this.size > 0 && this.times[0] <= batchEnd && budget-- > 0 && !this.stopped) {
       const due = this.times[0];
       const event = this.events[0];
       this.pop();
-      this.handler(event, due, now);
+      this.handler(event, due, this.clock.now());
     }
     this.running = false;
     this.arm();
