@@ -16,6 +16,8 @@ export const COUNTER_FIELDS = [
   'outOfOrder', // tracked deliveries with a sequence below the publisher's highest seen
   'subscribeOk', // SUBACK granted
   'subscribeFailed', // SUBACK refused or timed out
+  'reconnects', // connections re-established after a loss
+  'skipped', // scheduled sends skipped because the client was offline
 ] as const;
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
@@ -34,6 +36,8 @@ export class GroupCounters implements CounterValues {
   outOfOrder = 0;
   subscribeOk = 0;
   subscribeFailed = 0;
+  reconnects = 0;
+  skipped = 0;
   /** Gauge: connections open right now. */
   open = 0;
   /** Highest `open` ever seen on this host (exact, updated on every open). */

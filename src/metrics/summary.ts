@@ -17,6 +17,7 @@ export function createLatencyHistograms(): LatencyHistograms {
     subscribe: createLatencyHistogram(),
     publishAck: createLatencyHistogram(),
     endToEnd: createLatencyHistogram(),
+    reconnect: createLatencyHistogram(),
   };
 }
 
@@ -111,6 +112,8 @@ export function buildSummary(
       succeeded: c.succeeded,
       failed: c.failed,
       peakConcurrent: totals.peakConcurrent,
+      dropped: c.disconnected,
+      reconnects: c.reconnects,
     },
     messages: {
       published: c.published,
@@ -121,6 +124,7 @@ export function buildSummary(
       duplicated: c.duplicated,
       outOfOrder: c.outOfOrder,
       lossRate: c.expected > 0 ? lost / c.expected : 0,
+      skipped: c.skipped,
     },
     throughput: {
       publishedPerSec: steady ? rate(steady.published, steady.seconds) : 0,

@@ -15,8 +15,9 @@ export interface LatencySummary {
   max: number;
 }
 
-export type LatencyName = 'connect' | 'subscribe' | 'publishAck' | 'endToEnd';
-export const LATENCY_NAMES: readonly LatencyName[] = ['connect', 'subscribe', 'publishAck', 'endToEnd'];
+/** reconnect: from losing a connection (or being moved) to CONNACK again. */
+export type LatencyName = 'connect' | 'subscribe' | 'publishAck' | 'endToEnd' | 'reconnect';
+export const LATENCY_NAMES: readonly LatencyName[] = ['connect', 'subscribe', 'publishAck', 'endToEnd', 'reconnect'];
 
 export interface Summary {
   connections: {
@@ -24,6 +25,10 @@ export interface Summary {
     succeeded: number;
     failed: number;
     peakConcurrent: number;
+    /** Established connections that were lost or closed by the plan (churn, migration). */
+    dropped?: number;
+    /** Connections re-established after a loss. */
+    reconnects?: number;
   };
   messages: {
     published: number;
@@ -37,6 +42,8 @@ export interface Summary {
     outOfOrder: number;
     /** lost / expected, 0 when nothing was expected. */
     lossRate: number;
+    /** Scheduled sends skipped because the client was offline (churn, restart, migration gap). */
+    skipped?: number;
   };
   throughput: {
     /** Over the steady-state period. */

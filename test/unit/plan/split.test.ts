@@ -27,6 +27,8 @@ function scenario(groups: GroupSpec[]): Scenario {
     drainMs: 1000,
     broker: { urls: ['mqtt://127.0.0.1:1883'], protocol: 4, sourceAddresses: [], connectTimeoutMs: 5000 },
     groups,
+    scale: 1,
+    monitor: { sys: false, intervalMs: 5000 },
     thresholds: {},
   };
 }

@@ -11,12 +11,14 @@ const LATENCY_LABELS: Record<LatencyName, string> = {
   subscribe: 'subscribe',
   publishAck: 'publish ack',
   endToEnd: 'end to end',
+  reconnect: 'reconnect gap',
 };
 const LATENCY_COLOURS: Record<LatencyName, string> = {
   connect: PALETTE.orange,
   subscribe: PALETTE.purple,
   publishAck: PALETTE.teal,
   endToEnd: PALETTE.blue,
+  reconnect: PALETTE.red ?? PALETTE.orange,
 };
 
 function steadyBand(result: Result): ChartSpec['band'] {
