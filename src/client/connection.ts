@@ -78,12 +78,23 @@ export class Connection {
   ringCount = 0;
   lastWriteMs = 0;
   closeReason: string | null = null;
+  /**
+   * Persistent sessions keep each unacknowledged publish (beside the ring) so it can be sent
+   * again, with DUP set, after a reconnect — as MQTT requires of a client with a session.
+   */
+  ringBufs: (Buffer | null)[] | null = null;
+  /** Index into broker.urls of the endpoint this connection uses. */
+  endpoint = 0;
+  /** The broker kept our session (CONNACK session present). */
+  sessionPresent = false;
 
   constructor(
     readonly listener: ConnectionListener,
     /** Index of this client in the engine's tables. */
     readonly id: number,
     readonly protocol: number,
+    /** Keep unacknowledged publishes across reconnects (clean = false). */
+    readonly persistent = false,
   ) {}
 
   get connected(): boolean {
@@ -107,8 +118,10 @@ export class Connection {
     this.state = STATE_CONNECTING;
     this.closeReason = null;
     this.partial = null;
-    this.ringHead = 0;
-    this.ringCount = 0;
+    if (!this.persistent) {
+      this.ringHead = 0;
+      this.ringCount = 0;
+    }
     socket.write(connectPacket);
     this.lastWriteMs = nowMs;
   }
@@ -124,28 +137,54 @@ export class Connection {
     return this.nextPid;
   }
 
-  /** Remember a QoS>0 publish until its final ack. */
-  track(pid: number, intendedMs: number): void {
+  /** Remember a QoS>0 publish until its final ack (and, for persistent sessions, its bytes). */
+  track(pid: number, intendedMs: number, packet?: Buffer): void {
     let ring = this.ring;
-    if (ring === null) ring = this.ring = new Float64Array(8);
+    if (ring === null) {
+      ring = this.ring = new Float64Array(8);
+      if (this.persistent) this.ringBufs = new Array(4).fill(null);
+    }
     const cap = ring.length >> 1;
     if (this.ringCount === cap) ring = this.growRing();
-    const slot = ((this.ringHead + this.ringCount) % (ring.length >> 1)) << 1;
-    ring[slot] = pid;
-    ring[slot + 1] = intendedMs;
+    const index = (this.ringHead + this.ringCount) % (ring.length >> 1);
+    ring[index << 1] = pid;
+    ring[(index << 1) + 1] = intendedMs;
+    if (this.ringBufs !== null) this.ringBufs[index] = packet ?? null;
     this.ringCount++;
+  }
+
+  /** After reconnecting with a session: send every unacknowledged publish again, DUP set. */
+  resendUnacked(nowMs: number): number {
+    const ring = this.ring;
+    const bufs = this.ringBufs;
+    if (ring === null || bufs === null || this.socket === null) return 0;
+    const cap = ring.length >> 1;
+    let sent = 0;
+    for (let i = 0; i < this.ringCount; i++) {
+      const buf = bufs[(this.ringHead + i) % cap];
+      if (buf === null) continue;
+      buf[0] |= 0x08;
+      this.socket.write(buf);
+      sent++;
+    }
+    if (sent > 0) this.lastWriteMs = nowMs;
+    return sent;
   }
 
   private growRing(): Float64Array {
     const old = this.ring!;
     const cap = old.length >> 1;
     const ring = new Float64Array(old.length * 2);
+    const oldBufs = this.ringBufs;
+    const bufs = oldBufs !== null ? new Array<Buffer | null>(cap * 2).fill(null) : null;
     for (let i = 0; i < this.ringCount; i++) {
       const from = ((this.ringHead + i) % cap) << 1;
       ring[i << 1] = old[from];
       ring[(i << 1) + 1] = old[from + 1];
+      if (bufs !== null) bufs[i] = oldBufs![(this.ringHead + i) % cap];
     }
     this.ring = ring;
+    this.ringBufs = bufs;
     this.ringHead = 0;
     return ring;
   }
@@ -156,7 +195,9 @@ export class Connection {
     if (ring === null || this.ringCount === 0) return -1;
     const cap = ring.length >> 1;
     let slot = this.ringHead << 1;
+    const bufs = this.ringBufs;
     if (ring[slot] === pid) {
+      if (bufs !== null) bufs[this.ringHead] = null;
       this.ringHead = (this.ringHead + 1) % cap;
       this.ringCount--;
       return ring[slot + 1];
@@ -171,7 +212,9 @@ export class Connection {
         const b = ((this.ringHead + j + 1) % cap) << 1;
         ring[a] = ring[b];
         ring[a + 1] = ring[b + 1];
+        if (bufs !== null) bufs[a >> 1] = bufs[b >> 1];
       }
+      if (bufs !== null) bufs[((this.ringHead + this.ringCount - 1) % cap)] = null;
       this.ringCount--;
       return t;
     }
@@ -301,6 +344,7 @@ function handleFrame(conn: Connection, buf: Buffer, start: number, body: number,
       const code = buf[body + 1];
       if (code === 0) {
         conn.state = STATE_CONNECTED;
+        conn.sessionPresent = (buf[body] & 1) === 1;
         conn.listener.onConnack(conn, null);
       } else {
         const reason = connackReason(code, conn.protocol);

@@ -3,10 +3,10 @@
 
 import os from 'node:os';
 import type { ShardResult } from '../engine/samples.ts';
-import { mergeEncoded } from '../metrics/histogram.ts';
+import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
 import { mergeTimelines } from '../metrics/sample.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
-import type { HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../report/types.ts';
+import type { CohortSummary, HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../report/types.ts';
 import { LATENCY_NAMES, RESULT_SCHEMA } from '../report/types.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
 import { VERSION } from '../version.ts';
@@ -72,7 +72,34 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
     timeline,
     histograms,
     thresholds: [],
+    ...(scenario.migration ? { migration: mergeCohorts(scenario, shards) } : {}),
   };
+}
+
+function mergeCohorts(scenario: LoadedScenario['scenario'], shards: ShardResult[]): NonNullable<Result['migration']> {
+  const m = scenario.migration!;
+  const byIndex = new Map<number, { atMs: number[]; moved: number; reconnected: number; gaps: string[] }>();
+  for (const shard of shards) {
+    for (const c of shard.cohorts ?? []) {
+      const entry = byIndex.get(c.index) ?? { atMs: [], moved: 0, reconnected: 0, gaps: [] };
+      entry.atMs.push(c.atMs);
+      entry.moved += c.moved;
+      entry.reconnected += c.reconnected;
+      entry.gaps.push(c.gap);
+      byIndex.set(c.index, entry);
+    }
+  }
+  const cohorts: CohortSummary[] = [...byIndex.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([index, e]) => ({
+      index,
+      atMs: Math.min(...e.atMs),
+      moved: e.moved,
+      reconnected: e.reconnected,
+      stranded: e.moved - e.reconnected,
+      gapMs: summarizeEncoded(mergeEncoded(e.gaps)),
+    }));
+  return { from: scenario.broker.urls[m.from], to: scenario.broker.urls[m.to], bridged: m.bridged, cohorts };
 }
 
 function summaryOf(totals: GroupTotals, steadySeconds: number): Summary {

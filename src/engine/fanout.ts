@@ -3,6 +3,7 @@
 // fleet holds (all hosts), minus the ones a broker refused or that never got a SUBACK.
 
 import type { Fleet } from './fleet.ts';
+import { initialEndpoint, type EndpointModel } from './endpoints.ts';
 import { TopicTrie, parseShared } from './topic-trie.ts';
 
 /** A subscription that is not held: client `i` of group `group`, subscription index `sub`. */
@@ -20,7 +21,9 @@ export interface MissingClient {
 
 export interface FanoutTable {
   groupCount: number;
-  /** counts[localStream * groupCount + receivingGroup] = deliveries per publish. */
+  /** Separate endpoints (1 unless an unbridged migration splits the fleet). */
+  endpointCount: number;
+  /** counts[(localStream * endpointCount + publisherEndpoint) * groupCount + receivingGroup]. */
   counts: Uint16Array;
 }
 
@@ -33,10 +36,13 @@ export function computeFanout(
   fleet: Fleet,
   streams: { group: number; i: number; pub: number }[],
   missing: { subscriptions: MissingSubscription[]; clients: MissingClient[] },
+  model: EndpointModel = { count: 1, scenario: fleet.scenario },
 ): FanoutTable {
+  const endpoints = model.count;
   const skipSub = new Set(missing.subscriptions.map((m) => `${m.group}:${m.i}:${m.sub}`));
   const skipClient = new Set(missing.clients.map((m) => `${m.group}:${m.i}`));
-  const trie = new TopicTrie();
+  // One trie per endpoint: a subscriber on endpoint e only sees what is published to e.
+  const tries = Array.from({ length: endpoints }, () => new TopicTrie());
   // Target id → receiving group index.
   const targetGroup = new Map<number, number>();
   // Share targets count once per share group *and filter*: two groups under one share name with
@@ -50,12 +56,14 @@ export function computeFanout(
     for (let i = 0; i < g.spec.count; i++) {
       if (skipClient.has(`${g.index}:${i}`)) continue;
       const clientId = g.clientId({ i, group: g.spec.name, seed });
+      const e = endpoints > 1 ? initialEndpoint(model.scenario, g, i) : 0;
+      const trie = tries[e];
       for (let k = 0; k < g.subscribe.length; k++) {
         if (skipSub.size > 0 && skipSub.has(`${g.index}:${i}:${k}`)) continue;
         const filter = g.subscribe[k]({ i, group: g.spec.name, seed, clientId });
         const shared = parseShared(filter);
         if (shared) {
-          const key = `${shared.share}\0${shared.filter}`;
+          const key = `${shared.share}\0${shared.filter}\0${e}`;
           let target = shareTargets.get(key);
           if (target === undefined) {
             target = nextShareTarget++;
@@ -73,18 +81,21 @@ export function computeFanout(
   }
 
   const groupCount = fleet.groups.length;
-  const counts = new Uint16Array(streams.length * groupCount);
+  const counts = new Uint16Array(streams.length * endpoints * groupCount);
   const seen = new Set<number>();
   streams.forEach((s, local) => {
     const g = fleet.groups[s.group];
     const clientId = g.clientId({ i: s.i, group: g.spec.name, seed });
     const topic = g.publish[s.pub]({ i: s.i, group: g.spec.name, seed, clientId });
-    seen.clear();
-    trie.match(topic, (target) => {
-      if (seen.has(target)) return;
-      seen.add(target);
-      counts[local * groupCount + targetGroup.get(target)!]++;
-    });
+    for (let e = 0; e < endpoints; e++) {
+      seen.clear();
+      const base = (local * endpoints + e) * groupCount;
+      tries[e].match(topic, (target) => {
+        if (seen.has(target)) return;
+        seen.add(target);
+        counts[base + targetGroup.get(target)!]++;
+      });
+    }
   });
-  return { groupCount, counts };
+  return { groupCount, endpointCount: endpoints, counts };
 }

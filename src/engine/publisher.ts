@@ -114,14 +114,15 @@ export class Publisher {
         const pid = conn.allocPid();
         buf[tpl.pidOffset] = pid >>> 8;
         buf[tpl.pidOffset + 1] = pid & 0xff;
-        conn.track(pid, due);
+        conn.track(pid, due, conn.persistent ? buf : undefined);
         metrics.publishedNeedingAck[groupIndex]++;
       }
       if (spec.track) writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
       conn.write(buf, now);
       metrics.counters[groupIndex].published++;
       const fanout = this.fanout!;
-      const base = s * fanout.groupCount;
+      const e = fanout.endpointCount > 1 ? conn.endpoint : 0;
+      const base = (s * fanout.endpointCount + e) * fanout.groupCount;
       for (let r = 0; r < fanout.groupCount; r++) {
         const n = fanout.counts[base + r];
         if (n !== 0) metrics.counters[r].expected += n;
@@ -130,7 +131,8 @@ export class Publisher {
       if (lag > LATE_MS) metrics.late++;
       if (lag > metrics.maxLagMs) metrics.maxLagMs = lag;
     } else {
-      metrics.counters[groupIndex].countError('publish:not-connected');
+      // The cause (a lost connection, a refused CONNACK) is already counted as an error.
+      metrics.counters[groupIndex].skipped++;
     }
     // From the start, never from the last send: no drift, and a late send does not shift the rest.
     const n = ++this.streamN[s];

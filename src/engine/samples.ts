@@ -19,4 +19,6 @@ export interface ShardResult {
   missingSubscriptions: MissingSubscription[];
   missingClients: MissingClient[];
   interrupted: boolean;
+  /** Migration cohorts this shard moved: devices, reconnects, encoded gap histogram (µs). */
+  cohorts?: { index: number; atMs: number; moved: number; reconnected: number; gap: string }[];
 }

@@ -4,7 +4,15 @@
 
 import { hasTrackingHeader, readIntendedMs, readSeq, readStream } from '../client/tracking.ts';
 import { GroupCounters } from '../metrics/counters.ts';
-import { createLatencyHistogram, recordMicros, type Histogram } from '../metrics/histogram.ts';
+import { createLatencyHistogram, encodeHistogram, recordMicros, type Histogram } from '../metrics/histogram.ts';
+
+export interface CohortRecord {
+  index: number;
+  atMs: number;
+  moved: number;
+  reconnected: number;
+  gap: Histogram;
+}
 import { createLatencyHistograms, groupTotalsOf, type GroupTotals, type LatencyHistograms } from '../metrics/summary.ts';
 import type { Sample } from '../metrics/sample.ts';
 import { TimelineSampler } from '../metrics/timeline.ts';
@@ -57,6 +65,28 @@ export class ShardMetrics {
     recordMicros(this.histograms[group].connect, ms * 1000);
     recordMicros(this.connectSecond, ms * 1000);
   }
+
+  /** Gap from losing a connection (or being moved) to CONNACK again. */
+  recordReconnect(group: number, ms: number, cohort?: number): void {
+    recordMicros(this.histograms[group].reconnect, ms * 1000);
+    if (cohort === undefined) return;
+    const record = this.cohorts.get(cohort);
+    if (!record) return;
+    record.reconnected++;
+    recordMicros(record.gap, ms * 1000);
+  }
+
+  /** A migration cohort begins: its record (the runner counts the devices it moves). */
+  cohortStarted(index: number, nowMs: number): CohortRecord {
+    let record = this.cohorts.get(index);
+    if (!record) {
+      record = { index, atMs: nowMs - this.runStartMs, moved: 0, reconnected: 0, gap: createLatencyHistogram() };
+      this.cohorts.set(index, record);
+    }
+    return record;
+  }
+
+  readonly cohorts = new Map<number, CohortRecord>();
 
   recordSubscribe(group: number, ms: number): void {
     recordMicros(this.histograms[group].subscribe, ms * 1000);
@@ -120,6 +150,13 @@ export class ShardMetrics {
       missingSubscriptions: missing.subscriptions,
       missingClients: missing.clients,
       interrupted,
+      cohorts: [...this.cohorts.values()].map((c) => ({
+        index: c.index,
+        atMs: Math.round(c.atMs),
+        moved: c.moved,
+        reconnected: c.reconnected,
+        gap: c.gap.totalCount > 0 ? encodeHistogram(c.gap) : '',
+      })),
     };
   }
 }

@@ -15,6 +15,8 @@ import { realClock, type Clock } from './clock.ts';
 import { buildFleet, type Fleet, type FleetGroup } from './fleet.ts';
 import { computeFanout, type MissingClient, type MissingSubscription } from './fanout.ts';
 import { TimerHeap } from './timer-heap.ts';
+import { backoffDelay, churnRound, cohortRange } from './behaviour.ts';
+import { endpointModel, initialEndpoint } from './endpoints.ts';
 import { Publisher } from './publisher.ts';
 import { ShardMetrics } from './shard-metrics.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -43,10 +45,20 @@ export interface ShardRunnerOptions {
   onSample?: (sample: ShardSample) => void;
 }
 
+// Heap events are index * EV_KINDS + kind.
+const EV_KINDS = 8;
 const EV_PUBLISH = 0;
 const EV_KEEPALIVE = 1;
 const EV_TIMEOUT = 2;
 const EV_STORM = 3;
+const EV_RECONNECT = 4;
+const EV_CHURN = 5;
+const EV_MIGRATE = 6;
+
+// Why a client is offline on purpose (no error, reconnect already planned).
+const PLAN_NONE = 0;
+const PLAN_CHURN = 1;
+const PLAN_MOVE = 2;
 
 // Client status.
 const ST_PENDING = 0;
@@ -70,6 +82,19 @@ export class ShardRunner implements ConnectionListener {
   private readonly subStart: Float64Array;
   private readonly subPending: Uint8Array;
   private readonly receiverOf: Int32Array;
+  /** When the client's connection was lost (0 = not lost): start of its reconnect gap. */
+  private readonly lostAt: Float64Array;
+  private readonly attempts: Uint8Array;
+  private readonly plan: Uint8Array;
+  /** Counted toward the connect phase (once per client). */
+  private readonly resolvedFlag: Uint8Array;
+  /** The open attempt came from the connect storm (holds an in-flight slot). */
+  private readonly viaStorm: Uint8Array;
+  /** Current endpoint (broker.urls index) per client; moved by migrations. */
+  private readonly endpointOf: Uint8Array;
+  /** Latest keepalive / timeout due time per client, so stale heap entries are ignored. */
+  private readonly kaNext: Float64Array;
+  private readonly toNext: Float64Array;
   readonly conns: (Connection | null)[];
   private readonly sliceNext: Int32Array;
   private readonly sliceInFlight: Int32Array;
@@ -97,6 +122,14 @@ export class ShardRunner implements ConnectionListener {
     this.subStart = new Float64Array(total);
     this.subPending = new Uint8Array(total);
     this.receiverOf = new Int32Array(total);
+    this.lostAt = new Float64Array(total);
+    this.attempts = new Uint8Array(total);
+    this.plan = new Uint8Array(total);
+    this.resolvedFlag = new Uint8Array(total);
+    this.viaStorm = new Uint8Array(total);
+    this.endpointOf = new Uint8Array(total);
+    this.kaNext = new Float64Array(total);
+    this.toNext = new Float64Array(total);
     this.conns = new Array(total).fill(null);
     this.sliceNext = new Int32Array(opts.slices.length);
     this.sliceInFlight = new Int32Array(opts.slices.length);
@@ -110,6 +143,7 @@ export class ShardRunner implements ConnectionListener {
         this.groupOfClient[c] = slice.group;
         this.indexOfClient[c] = slice.start + k;
         this.receiverOf[c] = g.sharedReceiver >= 0 ? g.sharedReceiver : g.clientBase + slice.start + k;
+        this.endpointOf[c] = initialEndpoint(opts.scenario, g, slice.start + k);
       }
     });
     this.metrics = new ShardMetrics(this.fleet, opts.hostId, [...new Set(opts.slices.map((s) => s.group))]);
@@ -135,7 +169,7 @@ export class ShardRunner implements ConnectionListener {
     return new Promise((resolve) => {
       this.onAllResolved = resolve;
       if (this.clientCount === 0) return resolve();
-      this.slices.forEach((_, s) => this.heap.push(this.stormStart, s * 4 + EV_STORM));
+      this.slices.forEach((_, s) => this.heap.push(this.stormStart, s * EV_KINDS + EV_STORM));
     });
   }
 
@@ -152,9 +186,30 @@ export class ShardRunner implements ConnectionListener {
    * fleet-wide that are not held, so `expected` counts only deliveries that can happen.
    */
   steady(startAt: number, missing: { subscriptions: MissingSubscription[]; clients: MissingClient[] }): void {
-    const fanout = computeFanout(this.fleet, this.publisher.streamRefs(), missing);
+    const fanout = computeFanout(this.fleet, this.publisher.streamRefs(), missing, endpointModel(this.opts.scenario));
     this.metrics.markSteady(startAt, startAt + this.opts.scenario.durationMs);
     this.publisher.start(startAt, startAt + this.opts.scenario.durationMs, fanout);
+    this.scheduleBehaviour(startAt);
+  }
+
+  /** Churn rounds and migration cohorts, from the start of steady state. */
+  private scheduleBehaviour(startAt: number): void {
+    this.slices.forEach((slice, s) => {
+      const churn = this.fleet.groups[slice.group].spec.churn;
+      if (churn && slice.count > 0) this.heap.push(startAt + churn.everyMs, s * EV_KINDS + EV_CHURN);
+    });
+    this.churnRoundOf = new Int32Array(this.slices.length);
+    const migration = this.opts.scenario.migration;
+    if (migration) {
+      for (let k = 0; k < migration.cohorts; k++) this.heap.push(startAt + migration.startMs + k * migration.everyMs, k * EV_KINDS + EV_MIGRATE);
+    }
+  }
+
+  private churnRoundOf = new Int32Array(0);
+
+  /** Current endpoint of a client (for fan-out by endpoint). */
+  endpointOfClient(c: number): number {
+    return this.endpointOf[c];
   }
 
   /** Resolves once publishing has ended and every expected message arrived, or the drain ran out. */
@@ -215,16 +270,19 @@ export class ShardRunner implements ConnectionListener {
   // ---- timer heap ---------------------------------------------------------------------------
 
   private onEvent = (event: number, due: number, now: number): void => {
-    const kind = event % 4;
-    const index = (event - kind) / 4;
+    const kind = event % EV_KINDS;
+    const index = (event - kind) / EV_KINDS;
     if (kind === EV_PUBLISH) this.publisher.fire(index, due, now);
-    else if (kind === EV_KEEPALIVE) this.keepalive(index, now);
-    else if (kind === EV_TIMEOUT) this.timeout(index, now);
-    else this.storm(index, now);
+    else if (kind === EV_KEEPALIVE) this.keepalive(index, due, now);
+    else if (kind === EV_TIMEOUT) this.timeout(index, due);
+    else if (kind === EV_STORM) this.storm(index, now);
+    else if (kind === EV_RECONNECT) this.reconnect(index, now);
+    else if (kind === EV_CHURN) this.churn(index, due, now);
+    else if (kind === EV_MIGRATE) this.migrate(index, now);
   };
 
   schedulePublish(stream: number, at: number): void {
-    this.heap.push(at, stream * 4 + EV_PUBLISH);
+    this.heap.push(at, stream * EV_KINDS + EV_PUBLISH);
   }
 
   private storm(s: number, now: number): void {
@@ -238,7 +296,7 @@ export class ShardRunner implements ConnectionListener {
     while (this.sliceNext[s] < slice.count) {
       const due = this.stormStart + this.sliceNext[s] * interval;
       if (due > now) {
-        this.heap.push(due, s * 4 + EV_STORM);
+        this.heap.push(due, s * EV_KINDS + EV_STORM);
         return;
       }
       if (this.sliceInFlight[s] >= max) {
@@ -247,6 +305,7 @@ export class ShardRunner implements ConnectionListener {
       }
       const c = this.sliceFirstClient[s] + this.sliceNext[s]++;
       this.sliceInFlight[s]++;
+      this.viaStorm[c] = 1;
       this.open(c, now);
     }
   }
@@ -258,6 +317,8 @@ export class ShardRunner implements ConnectionListener {
   }
 
   private connectSettled(c: number): void {
+    if (this.viaStorm[c] === 0) return;
+    this.viaStorm[c] = 0;
     const s = this.sliceOf(c);
     this.sliceInFlight[s]--;
     if (this.sliceStormWaiting[s] === 1) this.storm(s, this.clock.now());
@@ -267,18 +328,21 @@ export class ShardRunner implements ConnectionListener {
     const g = this.groupOf(c);
     const i = this.indexOfClient[c];
     let conn = this.conns[c];
-    if (conn === null) conn = this.conns[c] = new Connection(this, c, this.opts.scenario.broker.protocol);
+    if (conn === null) conn = this.conns[c] = new Connection(this, c, this.opts.scenario.broker.protocol, !g.spec.clean);
     this.status[c] = ST_CONNECTING;
     this.connectStart[c] = now;
     this.metrics.counters[g.index].attempted++;
     const packet = buildConnectPacket(this.fleet, g, i);
-    conn.open(this.endpointFor(g.clientBase + i), packet, now);
-    this.heap.push(now + this.opts.scenario.broker.connectTimeoutMs, c * 4 + EV_TIMEOUT);
+    conn.endpoint = this.endpointOf[c];
+    conn.open(this.endpointFor(g.clientBase + i, conn.endpoint), packet, now);
+    const due = now + this.opts.scenario.broker.connectTimeoutMs;
+    this.toNext[c] = due;
+    this.heap.push(due, c * EV_KINDS + EV_TIMEOUT);
   }
 
-  private endpointFor(globalId: number): Endpoint {
+  private endpointFor(globalId: number, endpointIndex: number): Endpoint {
     const { urls, sourceAddresses } = this.opts.scenario.broker;
-    const url = new URL(urls[globalId % urls.length]);
+    const url = new URL(urls[endpointIndex]);
     const secure = url.protocol === 'mqtts:';
     const endpoint: Endpoint = {
       host: url.hostname.replace(/^\[|\]$/g, ''),
@@ -291,7 +355,8 @@ export class ShardRunner implements ConnectionListener {
     return endpoint;
   }
 
-  private timeout(c: number, now: number): void {
+  private timeout(c: number, due: number): void {
+    if (due !== this.toNext[c]) return; // from an earlier attempt
     const st = this.status[c];
     if (st === ST_CONNECTING) {
       this.conns[c]!.destroy('connect:timeout');
@@ -307,22 +372,93 @@ export class ShardRunner implements ConnectionListener {
       this.subPending[c] = 0;
       this.markReady(c);
     }
-    void now;
   }
 
-  private keepalive(c: number, now: number): void {
+  private keepalive(c: number, due: number, now: number): void {
+    if (due !== this.kaNext[c]) return; // a chain from an earlier connection
     const conn = this.conns[c];
     if (conn === null || !conn.connected || this.stopping) return;
     const keepaliveMs = this.groupOf(c).spec.keepaliveMs;
-    if (now - conn.lastWriteMs >= keepaliveMs * 0.75) {
-      conn.sendPing(now);
-      this.heap.push(now + keepaliveMs * 0.75, c * 4 + EV_KEEPALIVE);
-    } else {
-      this.heap.push(conn.lastWriteMs + keepaliveMs * 0.75, c * 4 + EV_KEEPALIVE);
-    }
+    if (now - conn.lastWriteMs >= keepaliveMs * 0.75) conn.sendPing(now);
+    this.scheduleKeepalive(c, Math.max(now, conn.lastWriteMs) + keepaliveMs * 0.75);
   }
 
-  private resolveOne(): void {
+  private scheduleKeepalive(c: number, at: number): void {
+    this.kaNext[c] = at;
+    this.heap.push(at, c * EV_KINDS + EV_KEEPALIVE);
+  }
+
+  // ---- reconnects, churn, migration ---------------------------------------------------------
+
+  /** Plans the next attempt for a client that lost (or never got) its connection. */
+  private planReconnect(c: number, now: number): boolean {
+    const g = this.groupOf(c);
+    const spec = g.spec.reconnect;
+    if (!spec || this.stopping) return false;
+    const delay = backoffDelay(spec, this.attempts[c], this.opts.scenario.seed, g.clientBase + this.indexOfClient[c]);
+    if (this.attempts[c] < 255) this.attempts[c]++;
+    this.heap.push(now + delay, c * EV_KINDS + EV_RECONNECT);
+    return true;
+  }
+
+  private reconnect(c: number, now: number): void {
+    if (this.stopping || this.status[c] === ST_CONNECTING || this.conns[c]?.socket) return;
+    this.plan[c] = PLAN_NONE;
+    this.open(c, now);
+  }
+
+  private churn(s: number, due: number, now: number): void {
+    const slice = this.slices[s];
+    const g = this.fleet.groups[slice.group];
+    const spec = g.spec.churn!;
+    if (this.stopping || due >= this.metrics.steadyEndMs) return;
+    const round = this.churnRoundOf[s]++;
+    const first = this.sliceFirstClient[s];
+    for (const i of churnRound(g.spec.count, spec.share, round, this.opts.scenario.seed, g.index)) {
+      if (i < slice.start || i >= slice.start + slice.count) continue;
+      const c = first + (i - slice.start);
+      const conn = this.conns[c];
+      if (conn === null || !conn.connected) continue;
+      this.plan[c] = PLAN_CHURN;
+      this.lostAt[c] = now;
+      if (spec.mode === 'drop') conn.destroy(null);
+      else conn.disconnect();
+      this.heap.push(now + spec.offlineMs, c * EV_KINDS + EV_RECONNECT);
+    }
+    this.heap.push(due + spec.everyMs, s * EV_KINDS + EV_CHURN);
+  }
+
+  private migrate(k: number, now: number): void {
+    const m = this.opts.scenario.migration!;
+    if (this.stopping) return;
+    const moved = this.metrics.cohortStarted(k, now);
+    this.slices.forEach((slice, s) => {
+      const g = this.fleet.groups[slice.group];
+      if (!m.groups.includes(g.spec.name)) return;
+      const [from, to] = cohortRange(g.spec.count, m.cohort, k);
+      const lo = Math.max(from, slice.start);
+      const hi = Math.min(to, slice.start + slice.count);
+      for (let i = lo; i < hi; i++) {
+        const c = this.sliceFirstClient[s] + (i - slice.start);
+        this.endpointOf[c] = m.to;
+        moved.moved++;
+        this.cohortOf.set(c, k);
+        const conn = this.conns[c];
+        if (conn !== null && conn.socket !== null) {
+          this.plan[c] = PLAN_MOVE;
+          this.lostAt[c] = now;
+          conn.disconnect();
+        }
+      }
+    });
+  }
+
+  /** Cohort of a client being moved, until it has reconnected. */
+  private readonly cohortOf = new Map<number, number>();
+
+  private resolveOne(c: number): void {
+    if (this.resolvedFlag[c] === 1) return;
+    this.resolvedFlag[c] = 1;
     if (++this.resolved === this.clientCount && this.onAllResolved) {
       const done = this.onAllResolved;
       this.onAllResolved = null;
@@ -332,7 +468,7 @@ export class ShardRunner implements ConnectionListener {
 
   private markReady(c: number): void {
     this.status[c] = ST_READY;
-    this.resolveOne();
+    this.resolveOne(c);
   }
 
   // ---- ConnectionListener -------------------------------------------------------------------
@@ -350,8 +486,16 @@ export class ShardRunner implements ConnectionListener {
     counters.succeeded++;
     counters.connectionOpened();
     this.metrics.recordConnect(g.index, now - this.connectStart[c]);
+    if (this.lostAt[c] > 0) {
+      counters.reconnects++;
+      this.metrics.recordReconnect(g.index, now - this.lostAt[c], this.cohortOf.get(c));
+      this.cohortOf.delete(c);
+      this.lostAt[c] = 0;
+    }
+    this.attempts[c] = 0;
+    if (conn.persistent && conn.sessionPresent) conn.resendUnacked(now);
     const keepaliveMs = g.spec.keepaliveMs;
-    if (keepaliveMs > 0) this.heap.push(now + keepaliveMs * 0.75, c * 4 + EV_KEEPALIVE);
+    if (keepaliveMs > 0) this.scheduleKeepalive(c, now + keepaliveMs * 0.75);
     if (g.subscribe.length > 0) {
       this.status[c] = ST_SUBSCRIBING;
       this.subStart[c] = now;
@@ -393,26 +537,35 @@ export class ShardRunner implements ConnectionListener {
     const g = this.groupOf(c);
     const counters = this.metrics.counters[g.index];
     const st = this.status[c];
+    const now = this.clock.now();
+    const plan = this.plan[c];
     if (st === ST_CONNECTING) {
       counters.failed++;
       counters.countError(reason ?? 'conn:closed-before-connack');
       this.connectSettledIfNeeded(c, conn);
       this.status[c] = ST_FAILED;
-      this.missingClients.push({ group: g.index, i: this.indexOfClient[c] });
-      this.resolveOne();
+      if (this.resolvedFlag[c] === 0) this.missingClients.push({ group: g.index, i: this.indexOfClient[c] });
+      this.resolveOne(c);
+      if (this.lostAt[c] === 0) this.lostAt[c] = now;
+      this.planReconnect(c, now);
       return;
     }
     counters.connectionClosed();
-    if (reason !== null && !this.stopping) counters.countError(reason);
-    if (st === ST_SUBSCRIBING) {
+    if (reason !== null && !this.stopping && plan === PLAN_NONE) counters.countError(reason);
+    if (st === ST_SUBSCRIBING && this.resolvedFlag[c] === 0) {
       for (let k = g.subscribe.length - this.subPending[c]; k < g.subscribe.length; k++) {
         this.missingSubscriptions.push({ group: g.index, i: this.indexOfClient[c], sub: k });
       }
-      this.status[c] = ST_CLOSED;
-      this.resolveOne();
-      return;
+      this.resolveOne(c);
     }
     this.status[c] = ST_CLOSED;
+    if (this.stopping) return;
+    if (plan === PLAN_MOVE) {
+      this.open(c, now); // straight to the new endpoint
+    } else if (plan === PLAN_NONE) {
+      this.lostAt[c] = now;
+      this.planReconnect(c, now);
+    } // PLAN_CHURN: its comeback is already scheduled
   }
 
   /** A refused CONNACK already released the in-flight slot; a TCP failure has not. */

@@ -1,6 +1,8 @@
 // The shape of result.json ("fleetstorm/result@1"), as promised in CONTRACT.md. Every figure in
 // it is counted on the wire by the engine; nothing here is estimated.
 
+import type { BrokerSide } from '../monitor/types.ts';
+
 export const RESULT_SCHEMA = 'fleetstorm/result@1';
 
 /** Milliseconds. `count` is the number of samples; all other fields are 0 when count is 0. */
@@ -92,6 +94,18 @@ export interface ThresholdResult {
   ok: boolean;
 }
 
+export interface CohortSummary {
+  index: number;
+  /** ms since the run started when the cohort was cut over. */
+  atMs: number;
+  moved: number;
+  reconnected: number;
+  /** Moved devices not back on the new endpoint by the end of the run. */
+  stranded: number;
+  /** From DISCONNECT on the old endpoint to CONNACK on the new one. */
+  gapMs: LatencySummary;
+}
+
 export interface Result {
   schema: typeof RESULT_SCHEMA;
   interrupted: boolean;
@@ -127,4 +141,8 @@ export interface Result {
   /** HdrHistogram compressed base64, values in microseconds. */
   histograms: Record<LatencyName, string>;
   thresholds: ThresholdResult[];
+  /** The broker's own figures sampled during the run ($SYS, Prometheus), when monitoring ran. */
+  broker?: BrokerSide;
+  /** Present for migration rehearsals: the cut-over, cohort by cohort. */
+  migration?: { from: string; to: string; bridged: boolean; cohorts: CohortSummary[] };
 }

@@ -75,7 +75,9 @@ describe('unreachable broker', () => {
 describe('the embedded broker', () => {
   it('runs the quickstart with every delivery accounted for', async () => {
     const out = tempDir();
-    const run = await runCli(['run', 'scenarios/quickstart.yaml', '--duration', '3s', '--out', out, '--json']);
+    // Latency gates depend on the machine; this test is about accounting, so they are loosened.
+    const loose = ['--set', 'thresholds.connect.p99=< 60s', '--set', 'thresholds.endToEnd.p99=< 60s'];
+    const run = await runCli(['run', 'scenarios/quickstart.yaml', '--duration', '3s', '--out', out, '--json', ...loose]);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('started the embedded broker (aedes, MQTT 3.1.1)');
     const printed = JSON.parse(run.stdout);

@@ -1,5 +1,5 @@
 // The real Publisher on the real TimerHeap and a FakeClock, through a ShardRunner that never
-// connects: every scheduled send finds no connection and is counted as `publish:not-connected`,
+// connects: every scheduled send finds no connection and is counted as skipped,
 // which makes the number of sends the open-model schedule produced countable without a socket.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock.ts';
@@ -20,7 +20,7 @@ function sendsScheduled(count: number, rate: string, duration: string): number {
   for (let step = 0; step < 100 && runner.publisher.active > 0; step++) clock.advance(1000);
   runner.heap.stop();
   expect(runner.publisher.active).toBe(0);
-  return runner.metrics.counters[0].errors.get('publish:not-connected') ?? 0;
+  return runner.metrics.counters[0].skipped;
 }
 
 describe('open-model schedule (Publisher)', () => {

@@ -1,0 +1,57 @@
+// The load of each capacity step: step k runs the scenario (as loaded, `scale` already applied)
+// at factor start + k·step, changing only what `vary` names:
+//
+//   connections  every group count ×f (rounded, at least 1) and its connectRate ×f; per-client
+//                publish rates stay, so those streams grow with the fleet, totalRate streams do not.
+//   rate         every publish rate ×f (per-client `rate` and group `totalRate`); counts stay.
+//   both         the whole fleet ×f, the way `scale` does it: counts, connectRate and totalRate ×f.
+//                Per-client rates stay as they are (more devices already bring f× their messages;
+//                multiplying them as well would grow msg/s with f², and "load factor" would stop
+//                meaning one thing).
+//
+// Each step holds the steady state for `holdMs` instead of the scenario's duration.
+
+import type { CapacitySpec, Scenario } from '../scenario/types.ts';
+
+/** Floating-point noise trimmed: 0.25 + 3·0.25 is 1, not 0.9999999999999999. */
+export function stepFactor(spec: Pick<CapacitySpec, 'start' | 'step'>, k: number): number {
+  return Number((spec.start + k * spec.step).toPrecision(12));
+}
+
+export function stepFactors(spec: Pick<CapacitySpec, 'start' | 'step' | 'maxSteps'>): number[] {
+  return Array.from({ length: spec.maxSteps }, (_, k) => stepFactor(spec, k));
+}
+
+export function scaledCount(count: number, factor: number): number {
+  return Math.max(1, Math.round(count * factor));
+}
+
+/** A copy of the scenario at one step's load; the input is left untouched. */
+export function scenarioAtFactor(scenario: Scenario, vary: CapacitySpec['vary'], factor: number, holdMs: number): Scenario {
+  const out = structuredClone(scenario);
+  out.durationMs = holdMs;
+  const moreClients = vary === 'connections' || vary === 'both';
+  for (const g of out.groups) {
+    if (moreClients) {
+      g.count = scaledCount(g.count, factor);
+      g.connectRate = g.connectRate * factor;
+    }
+    for (const p of g.publish) {
+      if (p.totalRate !== undefined && vary !== 'connections') p.totalRate *= factor;
+      if (p.rate !== undefined && vary === 'rate') p.rate *= factor;
+    }
+  }
+  return out;
+}
+
+/** Clients a scenario plans, over every group. */
+export function plannedClients(scenario: Scenario): number {
+  return scenario.groups.reduce((n, g) => n + g.count, 0);
+}
+
+/** Messages per second a scenario plans to publish (before fan-out). */
+export function plannedPublishRate(scenario: Scenario): number {
+  let rate = 0;
+  for (const g of scenario.groups) for (const p of g.publish) rate += p.totalRate ?? (p.rate ?? 0) * g.count;
+  return rate;
+}
