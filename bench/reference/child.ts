@@ -1,10 +1,11 @@
 // Entry point of one measurement process: `node --expose-gc --import tsx child.ts <harness>
 // <function> <json args>`. Prints the result as one JSON line on stdout, then exits so that
 // sockets still closing cannot delay or pollute anything.
+import * as fleetstorm from '../fleetstorm/harness.ts';
 import * as mqttjs from './mqttjs-fleet.ts';
 import * as raw from './raw-floor.ts';
 
-const HARNESSES = { mqttjs, raw } as const;
+const HARNESSES = { fleetstorm, mqttjs, raw } as const;
 export type HarnessName = keyof typeof HARNESSES;
 export type MeasurementName = 'measureIdleMemory' | 'measureConnectCpu' | 'measureQos1MessageCpu';
 

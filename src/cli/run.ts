@@ -6,6 +6,8 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts'
 import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
 import { planHosts } from '../hosts/plan-hosts.ts';
+import { startScenarioMonitor, type BrokerMonitor } from '../monitor/monitor.ts';
+import { formatBrokerSummary } from '../monitor/summary-line.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
 import { Progress } from '../report/progress.ts';
 import { writeResultFile } from '../report/write-result.ts';
@@ -49,13 +51,17 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   let result: Result;
   let probeUrl = '';
   let nothingConnected: boolean;
+  let monitor: BrokerMonitor | null = null;
   try {
     const { hosts, plan } = await planHosts(scenario, { threads: flags.threads, processes: flags.processes });
+    monitor = await startScenarioMonitor(loaded, { embedded: embedded !== null });
     ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt }));
+    if (monitor) result.broker = await monitor.finish(result);
     if (!nothingConnected && !embedded) probeUrl = scenario.broker.urls[0];
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await monitor?.stop();
     await embedded?.close();
   }
   const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;
@@ -66,6 +72,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   if (flags.json) process.stdout.write(JSON.stringify({ resultFile: file_, ...extra, summary: result.summary, thresholds: result.thresholds }, null, 2) + '\n');
   if (!flags.quiet) {
     process.stderr.write(`\n${formatRunSummary(result)}\n`);
+    const brokerLine = formatBrokerSummary(result);
+    if (brokerLine) process.stderr.write(`${brokerLine}\n`);
     process.stderr.write(`result: ${file_}\n`);
     for (const f of Object.values(extra)) if (typeof f === 'string') process.stderr.write(`wrote ${f}\n`);
   }
@@ -73,7 +81,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const reasons = Object.keys(result.summary.errors).join(', ') || 'unknown';
     throw new CliError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`, EXIT_RUN_FAILED);
   }
-  if (result.interrupted) return EXIT_RUN_FAILED;
+  // A lost host means part of the fleet's figures are missing: the run was not carried out whole.
+  if (result.interrupted || result.run.hosts.some((h) => !h.complete)) return EXIT_RUN_FAILED;
   if (result.thresholds.some((t) => !t.ok)) return EXIT_GATE_FAILED;
   return EXIT_OK;
 }

@@ -242,7 +242,9 @@ export class ShardRunner implements ConnectionListener {
         conn.disconnect();
       }
     }
-    await Promise.race([Promise.all(closing), sleepUntil(this.clock, this.clock.now() + 2000)]);
+    let timer: unknown = null;
+    await Promise.race([Promise.all(closing), new Promise<void>((r) => (timer = this.clock.setTimer(r, 2000)))]);
+    this.clock.clearTimer(timer);
     for (const conn of this.conns) if (conn?.socket) conn.destroy(null);
     if (this.onAllResolved) this.onAllResolved();
     return this.metrics.result(interrupted, { subscriptions: this.missingSubscriptions, clients: this.missingClients }, this.clock.now());
@@ -550,7 +552,9 @@ export class ShardRunner implements ConnectionListener {
       this.planReconnect(c, now);
       return;
     }
-    counters.connectionClosed();
+    // The final disconnect at the end of a run is not a dropped connection.
+    if (this.stopping) counters.open = Math.max(0, counters.open - 1);
+    else counters.connectionClosed();
     if (reason !== null && !this.stopping && plan === PLAN_NONE) counters.countError(reason);
     if (st === ST_SUBSCRIBING && this.resolvedFlag[c] === 0) {
       for (let k = g.subscribe.length - this.subPending[c]; k < g.subscribe.length; k++) {

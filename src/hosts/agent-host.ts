@@ -74,8 +74,10 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     version: VERSION,
   };
   let stopping = false;
+  const abort = new AbortController();
   let wake: (() => void) | null = null;
   const exit: AgentExit = { runs: 0, last: null };
+  let rejectedLogged = 0;
 
   const serveOnce = async (): Promise<void> => {
     let session!: AgentSession;
@@ -87,8 +89,11 @@ export function startAgent(opts: AgentOptions): AgentHandle {
       will: { topic: topics.status(id), body: { kind: 'offline' } satisfies AgentBody },
       subscribe: [topics.anyCoordinator, topics.in(id)],
       onMessage: (topic, env) => session?.onMessage(topic, env),
-      onRejected: (topic, reason) => log(`rejected a control message on ${topic} (${reason})`),
+      onRejected: (topic, reason) => {
+        if (rejectedLogged++ < 5) log(`rejected a control message on ${topic} (${reason})`);
+      },
       connectTimeoutMs: opts.connectTimeoutMs ?? 120_000,
+      signal: abort.signal,
     });
     const closed = new Promise<string>((resolve) => {
       control.onClose = resolve;
@@ -100,7 +105,10 @@ export function startAgent(opts: AgentOptions): AgentHandle {
       onRunEnd: (end) => {
         exit.runs++;
         exit.last = end;
-        if (opts.once) stopping = true, wake?.();
+        if (opts.once) {
+          stopping = true;
+          wake?.();
+        }
       },
     });
     log(`connected to ${redact(opts.control)}; waiting for a run`);
@@ -113,7 +121,12 @@ export function startAgent(opts: AgentOptions): AgentHandle {
 
   const done = (async () => {
     while (!stopping) {
-      await serveOnce();
+      try {
+        await serveOnce();
+      } catch (err) {
+        if (stopping) break; // stop() while the broker was unreachable
+        throw err;
+      }
       if (!stopping) await new Promise((r) => setTimeout(r, RECONNECT_MS));
     }
     return exit;
@@ -124,6 +137,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     done,
     async stop() {
       stopping = true;
+      abort.abort();
       wake?.();
       await done.catch(() => {});
     },

@@ -74,7 +74,9 @@ export class RemoteHost implements Host {
       const name = plan.scenario.groups[s.group].name;
       this.info.clients[name] = (this.info.clients[name] ?? 0) + s.count;
     }
-    await this.request({ type: 'prepare', plan });
+    // A host lost before it was even prepared (a child killed while starting) is marked missing
+    // like one lost later, rather than failing the whole run.
+    await this.request({ type: 'prepare', plan }).catch((err) => this.tolerateLoss(err));
   }
 
   /** A lost host reports nothing connected and nothing missing: its shard is marked missing instead. */

@@ -59,12 +59,15 @@ export function checkAddressCapacity(
 ): ValidationIssue | null {
   const u = distinctEndpoints(urls);
   const s = Math.max(1, new Set(sources).size);
-  const capacity = u * s * portsPerPair;
+  // Binding a source address takes its port at bind time, before the destination is known, so
+  // with sourceAddresses each address offers its ports once in all, not once per broker url.
+  const capacity = (sources.length > 0 ? s : u * s) * portsPerPair;
   if (total <= capacity) return null;
   const urlText = `${u} broker url${u === 1 ? '' : 's'}`;
   const srcText = `${s} source address${s === 1 ? '' : 'es'}`;
+  const pools = sources.length > 0 ? srcText : `${urlText} × ${srcText}`;
   return {
     path: 'broker',
-    message: `scenario asks for ${total} connections but ${urlText} × ${srcText} allow about ${capacity}; add broker.sourceAddresses or broker.urls`,
+    message: `scenario asks for ${total} connections but ${pools} allow about ${capacity}; add broker.sourceAddresses or broker.urls`,
   };
 }

@@ -28,6 +28,8 @@ export interface OracleCounts {
 }
 
 export interface OracleOptions {
+  /** Reconnect after losing the broker (restart tests); 0 = never (default). */
+  reconnectPeriodMs?: number;
   qos?: 0 | 1 | 2;
   protocolVersion?: 3 | 4 | 5;
   clientId?: string;
@@ -60,7 +62,7 @@ export async function startOracle(url: string, filters: string[], opts: OracleOp
     clientId: opts.clientId ?? `oracle-${process.pid}-${Math.random().toString(16).slice(2, 10)}`,
     clean: opts.clean ?? true,
     keepalive: 60,
-    reconnectPeriod: 0,
+    reconnectPeriod: opts.reconnectPeriodMs ?? 0,
     connectTimeout: opts.connectTimeoutMs ?? 5000,
     username: opts.username,
     password: opts.password,

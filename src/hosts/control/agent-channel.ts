@@ -70,6 +70,11 @@ export class AgentChannel implements Channel {
     }
   }
 
+  /** This process was stalled (its own event loop blocked): what arrived meanwhile is still queued, so start counting afresh. */
+  forgive(): void {
+    this.lastHeard = this.now();
+  }
+
   /** The agent is gone: its shard is missing from here on. */
   lost(reason: string): void {
     if (this.closedReason !== null) return;

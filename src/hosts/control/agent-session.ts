@@ -35,6 +35,7 @@ interface Claim {
 const BEAT_MS = 1000;
 const REHELLO_MS = 5000;
 const MAX_BARRIER_WAIT_MS = 10_000;
+const STALL_MS = 1500; // the tick runs every 250 ms
 const wallNow = () => performance.timeOrigin + performance.now();
 
 export class AgentSession {
@@ -42,6 +43,7 @@ export class AgentSession {
   private readonly greeted = new Map<string, number>();
   private readonly timer: NodeJS.Timeout;
   private lastOwnBeat = 0;
+  private lastTick = Date.now();
 
   constructor(
     private readonly control: ControlClient,
@@ -145,7 +147,11 @@ export class AgentSession {
 
   private tick(): void {
     const c = this.claim;
+    // After a stall of our own, timers run before the queued beats are read: count afresh.
+    const stalled = Date.now() - this.lastTick > STALL_MS;
+    this.lastTick = Date.now();
     if (!c) return;
+    if (stalled) c.lastBeat = Date.now();
     const quiet = Date.now() - c.lastBeat;
     if (quiet > this.opts.coordinatorTimeoutMs) {
       void this.abort(`no heartbeat from the coordinator for ${(quiet / 1000).toFixed(1)} s`);

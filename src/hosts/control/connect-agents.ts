@@ -33,6 +33,8 @@ export interface ConnectAgentsOptions {
 
 export interface AgentFleet {
   hosts: Host[];
+  /** What each agent said about itself, in the same order as `hosts`. */
+  agents: AgentHello[];
   runId: string;
   controlUrl: string;
   /** Control messages refused so far (bad MAC, stale, replayed, malformed). */
@@ -44,6 +46,7 @@ export interface AgentFleet {
 const BEAT_MS = 1000;
 const CLAIM_TIMEOUT_MS = 3000;
 const SKEW_WARN_MS = 1000;
+const STALL_MS = 1500; // the watch runs every 500 ms
 
 interface Candidate {
   hello: AgentHello;
@@ -70,8 +73,10 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
 
   const candidates = new Map<string, Candidate>();
   let joined = 0;
+  let gathering = true;
   let settle: (() => void) | null = null;
-  let control!: ControlClient;
+  let control: ControlClient | null = null;
+  const early: [string, Envelope][] = []; // arrived before openControl returned
 
   const claimedCount = () => [...candidates.values()].filter((c) => c.claimedAt !== null && c.channel.isOpen).length;
   const drop = (id: string, why: string | null) => {
@@ -83,6 +88,7 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
   };
 
   const onMessage = (topic: string, env: Envelope) => {
+    if (control === null) return void early.push([topic, env]);
     const agentId = topics.agentOf(topic);
     if (agentId === null || env.from !== agentId) return;
     const body = env.body as AgentBody;
@@ -92,7 +98,7 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
         if (c && c.session === env.session) c.channel.lost(`agent ${agentId} (${c.hello.hostname}) went offline: its control connection was lost`);
         return;
       }
-      if (body.kind !== 'hello' || body.busy || c || settle === null) return;
+      if (body.kind !== 'hello' || body.busy || c || !gathering) return;
       if (candidates.size >= opts.count) return; // enough claims in flight; a later hello can fill a gap
       const skew = Date.now() - env.ts;
       if (Math.abs(skew) > SKEW_WARN_MS) log(`agent ${agentId}: its clock is ${skew > 0 ? 'behind' : 'ahead'} by about ${Math.abs(skew)} ms; synchronise clocks (NTP) for a common start and cross-host latencies`);
@@ -117,7 +123,7 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
   };
 
   let rejectedLogged = 0;
-  control = await openControl({
+  const opened = await openControl({
     url: controlUrl,
     token: opts.token,
     from: 'coordinator',
@@ -133,6 +139,8 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
     await embedded?.close();
     throw err;
   });
+  control = opened;
+  for (const [topic, env] of early.splice(0)) onMessage(topic, env);
   control.onClose = (reason) => {
     for (const c of candidates.values()) c.channel.lost(`coordinator ${reason}`);
   };
@@ -140,13 +148,18 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
   const beat = () => control.publish(topics.coordinator(run), { kind: 'beat', run, want: opts.count } satisfies CoordinatorBody, { retain: true }).catch(() => {});
   await beat();
   const beatTimer = setInterval(beat, BEAT_MS);
+  let lastWatch = Date.now();
   const watchTimer = setInterval(() => {
+    // After a stall of our own, timers run before the queued messages are read: blame no agent.
+    const stalled = Date.now() - lastWatch > STALL_MS;
+    lastWatch = Date.now();
     for (const [id, c] of candidates) {
+      if (stalled) c.channel.forgive();
       if (c.claimedAt === null) {
         if (Date.now() - c.sentAt > CLAIM_TIMEOUT_MS) drop(id, 'did not answer its claim');
       } else c.channel.checkSilence();
       // Before the run starts, a lost agent just leaves a gap that a later hello can fill.
-      if (settle !== null && !c.channel.isOpen) drop(id, 'lost before the run started');
+      if (gathering && !c.channel.isOpen) drop(id, 'lost before the run started');
     }
   }, 500);
 
@@ -171,6 +184,7 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
     if (claimedCount() >= opts.count) settle();
   });
   settle = null;
+  gathering = false;
   if (!enough) {
     const have = [...candidates.values()].filter((c) => c.claimedAt !== null).map((c) => c.hello.id);
     await close();
@@ -188,5 +202,5 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
   const hosts = chosen.map(
     (c) => new RemoteHost({ id: c.hello.id, kind: 'agent', hostname: c.hello.hostname, clients: {}, complete: true }, c.channel),
   );
-  return { hosts, runId: run, controlUrl, rejected: () => ({ ...control.verifier.rejected }), close };
+  return { hosts, agents: chosen.map((c) => c.hello), runId: run, controlUrl, rejected: () => ({ ...control.verifier.rejected }), close };
 }

@@ -20,10 +20,13 @@ export interface ControlClientOptions {
   onRejected?: (topic: string, reason: RejectReason) => void;
   /** Keep trying to reach the broker this long, ms (agents may start before it). Default 10 s. */
   connectTimeoutMs?: number;
-  /** MQTT keepalive, s: a silent dead peer is noticed after 1.5×. Default 2. */
+  /** MQTT keepalive, s. Default 10: peers notice a silent partner by their own beats (3.5 s / 5 s);
+   * a short keepalive would only add false wills when a busy process answers late. */
   keepaliveSec?: number;
   /** Clock window for timestamps, ms. */
   windowMs?: number;
+  /** Gives up waiting for the broker (the owner is shutting down). */
+  signal?: AbortSignal;
 }
 
 export interface ControlClient {
@@ -45,7 +48,7 @@ function connectOnce(opts: ControlClientOptions, signer: Signer, timeoutMs: numb
       clientId: opts.clientId,
       protocolVersion: 4,
       clean: true,
-      keepalive: opts.keepaliveSec ?? 2,
+      keepalive: opts.keepaliveSec ?? 10,
       reconnectPeriod: 0,
       connectTimeout: Math.max(1000, timeoutMs),
       will: opts.will && {
@@ -56,19 +59,23 @@ function connectOnce(opts: ControlClientOptions, signer: Signer, timeoutMs: numb
       },
     });
     const fail = (err: Error) => {
+      opts.signal?.removeEventListener('abort', onAbort);
       client.removeAllListeners();
       client.on('error', () => {});
       client.end(true);
       reject(err);
     };
+    const onAbort = () => fail(new Error('stopped while connecting to the control broker'));
+    const onEarlyClose = () => fail(new Error('connection closed'));
     client.once('connect', () => {
       client.removeListener('error', fail);
       client.removeListener('close', onEarlyClose);
+      opts.signal?.removeEventListener('abort', onAbort);
       resolve(client);
     });
     client.once('error', fail);
-    const onEarlyClose = () => fail(new Error('connection closed'));
     client.once('close', onEarlyClose);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -81,6 +88,7 @@ export async function openControl(opts: ControlClientOptions): Promise<ControlCl
   let lastError = '';
   for (let attempt = 0; client === null; attempt++) {
     const left = deadline - Date.now();
+    if (opts.signal?.aborted) throw new Error('stopped while connecting to the control broker');
     if (attempt > 0 && left <= 0) throw new Error(`control broker ${redact(opts.url)} unreachable: ${lastError}`);
     try {
       client = await connectOnce(opts, signer, Math.max(left, 1000));

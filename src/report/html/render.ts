@@ -2,12 +2,16 @@
 // that opens from disk, offline, and prints.
 
 import type { Result } from '../types.ts';
+import { isCapacityReport } from '../../coordinator/capacity-types.ts';
+import { capacityChart } from './charts/capacity-chart.ts';
+import { brokerChart } from './charts/broker-chart.ts';
 import { allChartSpecs } from './charts/chart-specs.ts';
 import type { ChartSpec } from './charts/chart-spec.ts';
 import { chartJsSource } from './chartjs-source.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
 import type { CompareRowsLike } from './compare-like.ts';
 import { escapeHtml, jsonForScript, scriptForInline } from './escape.ts';
+import { renderBrokerSection } from './sections/broker.ts';
 import { renderCapacitySection } from './sections/capacity.ts';
 import { renderChart } from './sections/chart.ts';
 import { renderErrorTotals } from './sections/errors-table.ts';
@@ -29,7 +33,9 @@ export interface HtmlReportOptions {
 export function renderHtmlReport(result: Result, opts: HtmlReportOptions = {}): string {
   const verdict = computeVerdict(result, opts.baseline);
   const charts = allChartSpecs(result);
-  const specs = Object.values(charts).filter((s): s is ChartSpec => s !== null);
+  const capacitySpec = isCapacityReport(opts.capacity) ? capacityChart(opts.capacity) : null;
+  const broker = brokerChart(result);
+  const specs = [...Object.values(charts), capacitySpec, broker].filter((s): s is ChartSpec => s !== null);
   const body = [
     renderHeader(result, verdict, whatBrokeFirst(result)),
     renderThresholds(result),
@@ -41,6 +47,7 @@ export function renderHtmlReport(result: Result, opts: HtmlReportOptions = {}): 
     renderChart(charts.latency, 'Latency over time', 'The result has no timeline.'),
     renderChart(charts.percentiles, 'Latency distribution', 'No latency samples were recorded.'),
     renderChart(charts.errors, 'Errors by reason', 'No errors during the run.', renderErrorTotals(result)),
+    renderBrokerSection(result, broker),
     renderGroups(result),
     renderHosts(result),
     renderScenario(result),

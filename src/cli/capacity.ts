@@ -1,0 +1,125 @@
+// `fleetstorm capacity <scenario.yaml>`: step the load up until the SLO breaks, then write
+// <out>/capacity.json, each step's result.json under <out>/steps/<k>/, and <out>/report.html
+// (the last good step's report with the capacity section). A scenario without a `capacity:`
+// section runs with the defaults (said on stderr). An unjudged warm-up run at the first step's
+// load comes first (--no-warmup skips it): a fresh process connects its first clients slowly.
+//
+// Exit codes: 0 a capacity was found (a good step exists) · 1 the broker was unreachable on the
+// first step, or the search was interrupted · 2 bad usage or scenario · 3 even the first step
+// failed its gates.
+
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
+import { buildCapacityReport } from '../coordinator/capacity-report.ts';
+import { searchCapacity } from '../coordinator/capacity.ts';
+import { Progress } from '../report/progress.ts';
+import { scrub, writeResultFile } from '../report/write-result.ts';
+import { writeReport } from '../report/write-report.ts';
+import { capacitySection } from '../scenario/schema-run.ts';
+import type { CapacitySpec } from '../scenario/types.ts';
+import { parseDuration } from '../scenario/units.ts';
+import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import { loadForCli } from './load.ts';
+
+export interface CapacityFlags {
+  broker?: string[];
+  set?: string[];
+  out?: string;
+  quiet?: boolean;
+  json?: boolean;
+  /** Steady-state time per step, e.g. 10s; overrides capacity.hold. */
+  hold?: string;
+  threads?: number;
+  processes?: number;
+  /** false: skip the unjudged warm-up run before the first step (commander's --no-warmup). */
+  warmup?: boolean;
+}
+
+/** Warm-up steady state before the first step (see searchCapacity). */
+export const WARMUP_MS = 3000;
+
+export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
+  const loaded = loadForCli(file, { set: flags.set, broker: flags.broker });
+  const { scenario } = loaded;
+  const defaults = scenario.capacity === undefined;
+  const spec: CapacitySpec = { ...(scenario.capacity ?? capacitySection.parse({})) };
+  if (flags.hold !== undefined) spec.holdMs = holdFlag(flags.hold);
+  if (defaults) {
+    process.stderr.write(
+      `${path.basename(file)} has no capacity: section; using the defaults (vary ${spec.vary}, factor ${spec.start} + ${spec.step}/step, ` +
+        `up to ${spec.maxSteps} steps, hold ${spec.holdMs / 1000}s, knee ${spec.knee}, warn ${spec.warnAt * 100} %, page ${spec.pageAt * 100} %)\n`,
+    );
+  }
+  const progress = new Progress({ quiet: Boolean(flags.quiet) });
+  const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity'));
+  let embedded: EmbeddedBroker | null = null;
+  if (scenario.broker.urls.length === 0) {
+    embedded = await startEmbeddedBroker({ port: 0 });
+    scenario.broker.urls = [embedded.url];
+    process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}; its capacity is this process's, not a real broker's\n`);
+  }
+
+  let stop: () => void = () => {};
+  const interrupt = new Promise<void>((resolve) => (stop = resolve));
+  let interrupts = 0;
+  const onSignal = () => {
+    if (++interrupts > 1) process.exit(EXIT_RUN_FAILED);
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const startedAt = Date.now();
+  let search;
+  try {
+    search = await searchCapacity({
+      loaded,
+      spec,
+      hostChoice: { threads: flags.threads, processes: flags.processes },
+      progress,
+      interrupt,
+      warmupMs: flags.warmup === false ? 0 : WARMUP_MS,
+      onStep: (step, result) => {
+        const dir = path.join(outDir, 'steps', String(step.k));
+        step.resultFile = path.relative(outDir, writeResultFile(result, dir, loaded.secrets));
+      },
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await embedded?.close();
+  }
+
+  const report = buildCapacityReport(search.steps, { loaded, spec, defaults, startedAt, endedAt: Date.now(), interrupted: search.interrupted });
+  const capacityFile = writeJsonAtomic(path.join(outDir, 'capacity.json'), report, loaded.secrets);
+  const shown = report.lastGood ?? report.steps[report.steps.length - 1];
+  const html = shown ? (await writeReport(search.results[shown.k]!, outDir, { capacity: report, png: false })).html : null;
+
+  if (flags.json) process.stdout.write(JSON.stringify({ capacityFile, report: html, ...report }, null, 2) + '\n');
+  if (!flags.quiet) {
+    process.stderr.write(`\n${report.statement.join('\n')}\n`);
+    process.stderr.write(`capacity: ${capacityFile}\n`);
+    if (html) process.stderr.write(`wrote ${html}\n`);
+  }
+  if (search.unreachable) {
+    const reasons = Object.keys(search.steps[0]?.errors ?? {}).join(', ') || 'unknown';
+    throw new CliError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`, EXIT_RUN_FAILED);
+  }
+  if (search.interrupted) return EXIT_RUN_FAILED;
+  return report.lastGood ? EXIT_OK : EXIT_GATE_FAILED;
+}
+
+function holdFlag(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new CliError(`--hold: ${parsed.message}`, EXIT_USAGE);
+  if (parsed.value < 1000) throw new CliError(`--hold: must be at least 1s, got ${text}`, EXIT_USAGE);
+  return parsed.value;
+}
+
+function writeJsonAtomic(file: string, value: unknown, secrets: readonly string[]): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, scrub(JSON.stringify(value, null, 2), secrets) + '\n');
+  renameSync(tmp, file);
+  return file;
+}
