@@ -27,6 +27,11 @@ export function buildProgram(): Command {
     .option('--junit <file>', 'write thresholds as JUnit XML')
     .addOption(new Option('--threads <n>', 'worker threads per process (default: automatic)').argParser(positiveInt))
     .addOption(new Option('--processes <n>', 'local agent processes (default: automatic)').argParser(positiveInt))
+    .addOption(new Option('--agents <n>', 'spread the fleet over N remote agents (fleetstorm agent)').argParser(positiveInt))
+    .option('--control <url>', 'control broker for agents (default: start the embedded one on 0.0.0.0:1884)')
+    .option('--token <secret>', 'shared token that signs control messages (or FLEETSTORM_TOKEN)')
+    .option('--control-prefix <p>', 'topic prefix on the control broker (default fleetstorm)')
+    .option('--agent-timeout <d>', 'how long to wait for the agents (default 60s)')
     .action(async (file: string, flags) => {
       const { runCommand } = await import('./run.ts');
       process.exitCode = await runCommand(file, flags);
@@ -46,9 +51,42 @@ export function buildProgram(): Command {
     .command('broker')
     .description('start the embedded broker (aedes, MQTT 3.1.1) on its own')
     .addOption(new Option('--port <n>', 'port (default 1883)').argParser(port).default(1883))
-    .action(async (flags: { port: number }) => {
+    .option('--host <addr>', 'address to listen on (default 127.0.0.1; 0.0.0.0 to serve other machines)', '127.0.0.1')
+    .action(async (flags: { port: number; host: string }) => {
       const { serveBroker } = await import('../broker/serve.ts');
-      await serveBroker({ port: flags.port });
+      await serveBroker({ port: flags.port, host: flags.host });
+    });
+
+  program
+    .command('agent')
+    .description('join distributed runs as a load agent on this machine')
+    .option('--control <url>', 'control broker URL (or FLEETSTORM_CONTROL)')
+    .option('--token <secret>', 'shared token (or FLEETSTORM_TOKEN)')
+    .option('--id <id>', 'agent id (default: hostname-pid)')
+    .addOption(new Option('--index <n>', 'preferred shard index (default: JOB_COMPLETION_INDEX)').argParser(nonNegativeInt))
+    .option('--prefix <p>', 'topic prefix on the control broker (default fleetstorm)')
+    .option('--once', 'exit after one run (default under a Kubernetes Indexed Job)')
+    .action(async (flags) => {
+      const { agentCommand } = await import('./agent.ts');
+      process.exitCode = await agentCommand(flags);
+    });
+
+  program
+    .command('capacity')
+    .description('step the load up until the SLO breaks; report the capacity, the knee and thresholds')
+    .argument('<scenario>', 'scenario file (YAML)')
+    .option('--broker <url>', 'broker URL, repeatable; overrides the scenario', collect)
+    .option('--set <path=value>', 'override any scenario field', collect)
+    .option('--out <dir>', 'output folder (default reports/<name>/capacity)')
+    .option('--hold <d>', 'steady-state time per step (overrides capacity.hold)')
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print the capacity report as JSON on stdout')
+    .option('--no-warmup', 'skip the unjudged warm-up run before the first step')
+    .addOption(new Option('--threads <n>', 'worker threads per process').argParser(positiveInt))
+    .addOption(new Option('--processes <n>', 'local agent processes').argParser(positiveInt))
+    .action(async (file: string, flags) => {
+      const { capacityCommand } = await import('./capacity.ts');
+      process.exitCode = await capacityCommand(file, flags);
     });
 
   program
@@ -82,6 +120,12 @@ export function buildProgram(): Command {
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new CliError(`expected a positive whole number, got "${value}"`, EXIT_USAGE);
+  return n;
+}
+
+function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new CliError(`expected a whole number from 0, got "${value}"`, EXIT_USAGE);
   return n;
 }
 

@@ -12,7 +12,8 @@ import { formatRunSummary } from '../report/console-summary.ts';
 import { Progress } from '../report/progress.ts';
 import { writeResultFile } from '../report/write-result.ts';
 import type { Result } from '../report/types.ts';
-import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
+import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import { parseDuration } from '../scenario/units.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
 import { writeRunOutputs } from './run-outputs.ts';
 
@@ -24,6 +25,28 @@ export interface RunFlags extends LoadFlags {
   junit?: string;
   threads?: number;
   processes?: number;
+  agents?: number;
+  control?: string;
+  token?: string;
+  controlPrefix?: string;
+  agentTimeout?: string;
+}
+
+/** `--agents N [--control URL] [--token T]`: the remote-agent choice, checked up front. */
+function agentChoice(flags: RunFlags) {
+  if (flags.agents === undefined) {
+    if (flags.control) throw new CliError('--control needs --agents <n> (how many agents to wait for)', EXIT_USAGE);
+    return undefined;
+  }
+  const token = flags.token ?? process.env.FLEETSTORM_TOKEN;
+  if (!token) throw new CliError('--agents needs the shared token: --token <secret> or FLEETSTORM_TOKEN', EXIT_USAGE);
+  let timeoutMs: number | undefined;
+  if (flags.agentTimeout !== undefined) {
+    const parsed = parseDuration(flags.agentTimeout);
+    if (!parsed.ok) throw new CliError(`--agent-timeout: ${parsed.message}`, EXIT_USAGE);
+    timeoutMs = parsed.value;
+  }
+  return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
@@ -52,8 +75,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   let probeUrl = '';
   let nothingConnected: boolean;
   let monitor: BrokerMonitor | null = null;
+  let closeHosts: (() => Promise<void>) | undefined;
   try {
-    const { hosts, plan } = await planHosts(scenario, { threads: flags.threads, processes: flags.processes });
+    const { hosts, plan, close } = await planHosts(scenario, { threads: flags.threads, processes: flags.processes, agents: agentChoice(flags) });
+    closeHosts = close;
     monitor = await startScenarioMonitor(loaded, { embedded: embedded !== null });
     ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt }));
     if (monitor) result.broker = await monitor.finish(result);
@@ -62,6 +87,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await monitor?.stop();
+    await closeHosts?.().catch(() => {});
     await embedded?.close();
   }
   const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;

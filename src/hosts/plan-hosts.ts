@@ -11,7 +11,7 @@
 //    in this process when no children are needed).
 
 import os from 'node:os';
-import { CliError, EXIT_USAGE } from '../cli/exit-codes.ts';
+import { CliError, EXIT_RUN_FAILED, EXIT_USAGE } from '../cli/exit-codes.ts';
 import type { ShardGroupSlice } from '../engine/shard-runner.ts';
 import { checkAddressCapacity } from '../plan/addresses.ts';
 import { planShards } from '../plan/split.ts';
@@ -21,10 +21,13 @@ import type { Host } from './host.ts';
 import { LocalHost } from './local-host.ts';
 import { processHosts } from './process-host.ts';
 import { threadHosts } from './thread-host.ts';
+import { planAgentHosts } from './control/plan-agents.ts';
 
 export interface HostChoice {
   threads?: number;
   processes?: number;
+  /** Remote agents (`fleetstorm agent`) to spread the fleet over, through a control broker. */
+  agents?: { count: number; control?: string; token: string; prefix?: string; timeoutMs?: number; listen?: { host?: string; port?: number } };
 }
 
 /** What the machine offers; read from the OS unless given (tests, benchmarks). */
@@ -95,8 +98,22 @@ export async function planHosts(
   scenario: Scenario,
   choice: HostChoice,
   machine: Machine = { cores: os.availableParallelism(), fdLimit: openFileLimit() },
-): Promise<{ hosts: Host[]; plan: ShardGroupSlice[][]; layout: HostLayout }> {
+): Promise<{ hosts: Host[]; plan: ShardGroupSlice[][]; layout: HostLayout; close?: () => Promise<void> }> {
   checkAddresses(scenario);
+  if (choice.agents) {
+    const a = choice.agents;
+    const agents = await planAgentHosts(scenario, {
+      count: a.count,
+      controlUrl: a.control,
+      token: a.token,
+      prefix: a.prefix,
+      timeoutMs: a.timeoutMs,
+      listen: a.listen,
+    }).catch((err: Error) => {
+      throw new CliError(err.message, EXIT_RUN_FAILED);
+    });
+    return { hosts: agents.hosts, plan: agents.plan, layout: { kind: 'local' }, close: agents.close };
+  }
   const layout = chooseLayout(fleetClients(scenario), fleetPublishRate(scenario), choice, machine);
   if (layout.kind === 'local') {
     return { hosts: [new LocalHost('local')], plan: slicesFor(scenario, 1), layout };
