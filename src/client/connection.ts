@@ -32,8 +32,11 @@ export interface ConnectionListener {
   onSuback(conn: Connection, index: number, reason: string | null): void;
   /** The broker acknowledged (PUBACK, or PUBCOMP for QoS 2) a publish whose intended send time was `intendedMs`. */
   onPublishAck(conn: Connection, intendedMs: number): void;
-  /** A PUBLISH arrived; payload is `buf[start, end)`. `nowMs` is the wall clock at receipt. */
-  onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number): void;
+  /**
+   * A PUBLISH arrived; payload is `buf[start, end)`. `nowMs` is the wall clock at receipt.
+   * `retained` is set for a stored message replayed on subscribe (not a live delivery).
+   */
+  onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void;
   /** The socket closed. `reason` is null for a close we asked for. */
   onClose(conn: Connection, reason: string | null): void;
 }
@@ -323,7 +326,7 @@ function handleFrame(conn: Connection, buf: Buffer, start: number, body: number,
         const propLen = readVarInt(buf, off, cursor);
         off = cursor[0] + propLen;
       }
-      conn.listener.onMessage(conn, buf, off, end, now);
+      conn.listener.onMessage(conn, buf, off, end, now, (first & 1) === 1);
       if (qos === 1) queueAck(PT_PUBACK, pid, conn);
       else if (qos === 2) queueAck(PT_PUBREC, pid, conn);
       return;

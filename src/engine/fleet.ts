@@ -69,7 +69,7 @@ export function buildFleet(scenario: Scenario): Fleet {
       publish: spec.publish.map((p) => compileTemplate(p.topic)),
       willTopic: spec.will ? compileTemplate(spec.will.topic) : null,
       willPayload: spec.will ? compileTemplate(spec.will.payload) : null,
-      publishIntervalMs: spec.publish.map((p) => 1000 / (p.rate ?? p.totalRate! / spec.count)),
+      publishIntervalMs: spec.publish.map((p) => (p.rate !== undefined ? 1000 / p.rate : p.totalRate !== undefined ? (1000 * spec.count) / p.totalRate : Infinity)),
       sharedReceiver: onlyShare !== null ? shareReceivers.get(onlyShare)! : -1,
     };
     clientBase += spec.count;

@@ -6,6 +6,7 @@
 import { buildPublishTemplate, type PublishTemplate } from '../client/fast-codec.ts';
 import { writeTrackingHeader } from '../client/tracking.ts';
 import type { FanoutTable } from './fanout.ts';
+import { mixSeed } from '../scenario/random.ts';
 import type { Fleet } from './fleet.ts';
 import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
 
@@ -21,6 +22,12 @@ export class Publisher {
   /** Sends scheduled so far per stream (sent or skipped): the n in start + phase + n·interval. */
   private readonly streamN: Uint32Array;
   private readonly streamPhase: Float64Array;
+  /** Per-stream PRNG state (xorshift32) for jitter and Poisson gaps, seeded per stream id. */
+  private readonly streamRng: Uint32Array;
+  /** Poisson streams: the running due time (sum of exponential gaps). */
+  private readonly streamNextDue: Float64Array;
+  /** First stream of each local client (streams of a client are contiguous). */
+  private readonly clientFirstStream: Int32Array;
   private startAt = 0;
   private readonly templates: (PublishTemplate | null)[];
   private fanout: FanoutTable | null = null;
@@ -44,12 +51,16 @@ export class Publisher {
     this.streamSeq = new Uint32Array(n);
     this.streamN = new Uint32Array(n);
     this.streamPhase = new Float64Array(n);
+    this.streamRng = new Uint32Array(n);
+    this.streamNextDue = new Float64Array(n);
+    this.clientFirstStream = new Int32Array(groupOfClient.length + 1);
     this.templates = new Array(n).fill(null);
     let stream = 0;
     let client = 0;
     for (const s of slices) {
       const pubs = fleet.groups[s.group].publish.length;
       for (let k = 0; k < s.count; k++, client++) {
+        this.clientFirstStream[client] = stream;
         for (let p = 0; p < pubs; p++, stream++) {
           this.streamClient[stream] = client;
           this.streamPub[stream] = p;
@@ -58,6 +69,34 @@ export class Publisher {
         }
       }
     }
+    this.clientFirstStream[client] = stream;
+    for (let k = 0; k < n; k++) {
+      const g = fleet.groups[this.streamGroup[k]];
+      const id = g.streamBase + this.streamIndex[k] * g.publish.length + this.streamPub[k];
+      this.streamRng[k] = mixSeed(fleet.scenario.seed, id, 0x9e37) || 1;
+    }
+  }
+
+  /** A uniform number in [0, 1) from stream s's own generator (no allocation). */
+  private random(s: number): number {
+    let x = this.streamRng[s];
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.streamRng[s] = x >>> 0;
+    return (x >>> 0) / 4_294_967_296;
+  }
+
+  /** Due time of send n of stream s (fixed arrivals, from the start; jitter spreads it). */
+  private fixedDue(s: number, n: number, interval: number, jitter: number): number {
+    const slot = this.startAt + this.streamPhase[s] + n * interval;
+    return jitter === 0 ? slot : slot + (this.random(s) - 0.5) * jitter * interval;
+  }
+
+  /** Poisson arrivals: the next due time is the last plus an exponential gap at the mean rate. */
+  private poissonNext(s: number, interval: number): number {
+    this.streamNextDue[s] += -Math.log(1 - this.random(s)) * interval;
+    return this.streamNextDue[s];
   }
 
   get streamCount(): number {
@@ -82,10 +121,29 @@ export class Publisher {
       const interval = g.publishIntervalMs[p];
       // Even spread over the interval by the client's index in its group (and by stream within
       // the client), the same on every host.
-      const slot = (this.streamIndex[s] * g.publish.length + p) / (g.spec.count * g.publish.length);
-      this.streamPhase[s] = slot * interval;
+      if (!Number.isFinite(interval)) {
+        this.active--; // publishes on connect only
+        continue;
+      }
+      const spec = g.spec.publish[p];
       this.streamN[s] = 0;
-      this.runner.schedulePublish(s, startAt + this.streamPhase[s]);
+      if (spec.arrival === 'poisson') {
+        this.streamNextDue[s] = startAt;
+        this.runner.schedulePublish(s, this.poissonNext(s, interval));
+        continue;
+      }
+      const slot = (this.streamIndex[s] * g.publish.length + p) / (g.spec.count * g.publish.length);
+      // With jitter the phase stays clear of the window edges, so no send jitters out of it.
+      this.streamPhase[s] = spec.jitter === 0 ? slot * interval : (spec.jitter / 2 + slot * (1 - spec.jitter)) * interval;
+      this.runner.schedulePublish(s, this.fixedDue(s, 0, interval, spec.jitter));
+    }
+  }
+
+  /** Streams marked onConnect publish once as soon as their client is connected. */
+  publishOnConnect(client: number, now: number): void {
+    for (let s = this.clientFirstStream[client]; s < this.clientFirstStream[client + 1]; s++) {
+      const g = this.fleet.groups[this.streamGroup[s]];
+      if (g.spec.publish[this.streamPub[s]].onConnect) this.send(s, now, now);
     }
   }
 
@@ -100,6 +158,19 @@ export class Publisher {
       this.active--;
       return;
     }
+    this.send(s, due, now);
+    const g = this.fleet.groups[this.streamGroup[s]];
+    const p = this.streamPub[s];
+    const spec = g.spec.publish[p];
+    const interval = g.publishIntervalMs[p];
+    // From the start, never from the last send: no drift, and a late send does not shift the rest.
+    const n = ++this.streamN[s];
+    const next = spec.arrival === 'poisson' ? this.poissonNext(s, interval) : this.fixedDue(s, n, interval, spec.jitter);
+    this.runner.schedulePublish(s, next);
+  }
+
+  /** One send of stream s with intended time `due`; skipped (and counted) when offline. */
+  private send(s: number, due: number, now: number): void {
     const groupIndex = this.streamGroup[s];
     const g = this.fleet.groups[groupIndex];
     const p = this.streamPub[s];
@@ -120,12 +191,16 @@ export class Publisher {
       if (spec.track) writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
       conn.write(buf, now);
       metrics.counters[groupIndex].published++;
-      const fanout = this.fanout!;
-      const e = fanout.endpointCount > 1 ? conn.endpoint : 0;
-      const base = (s * fanout.endpointCount + e) * fanout.groupCount;
-      for (let r = 0; r < fanout.groupCount; r++) {
-        const n = fanout.counts[base + r];
-        if (n !== 0) metrics.counters[r].expected += n;
+      // Before steady state (a publish on connect) subscriptions are still being made, so nothing
+      // is owed yet; from then on the fan-out says who should get it.
+      const fanout = this.fanout;
+      if (fanout !== null && this.running) {
+        const e = fanout.endpointCount > 1 ? conn.endpoint : 0;
+        const base = (s * fanout.endpointCount + e) * fanout.groupCount;
+        for (let r = 0; r < fanout.groupCount; r++) {
+          const n = fanout.counts[base + r];
+          if (n !== 0) metrics.counters[r].expected += n;
+        }
       }
       const lag = now - due;
       if (lag > LATE_MS) metrics.late++;
@@ -134,9 +209,6 @@ export class Publisher {
       // The cause (a lost connection, a refused CONNACK) is already counted as an error.
       metrics.counters[groupIndex].skipped++;
     }
-    // From the start, never from the last send: no drift, and a late send does not shift the rest.
-    const n = ++this.streamN[s];
-    this.runner.schedulePublish(s, this.startAt + this.streamPhase[s] + n * g.publishIntervalMs[p]);
   }
 
   private buildTemplate(s: number): PublishTemplate {

@@ -97,10 +97,12 @@ export class ShardMetrics {
     recordMicros(this.histograms[group].publishAck, ms * 1000);
   }
 
-  recordMessage(group: number, receiver: number, buf: Buffer, start: number, end: number, nowMs: number): void {
+  recordMessage(group: number, receiver: number, buf: Buffer, start: number, end: number, nowMs: number, retained = false): void {
     const c = this.counters[group];
     c.received++;
-    if (!hasTrackingHeader(buf, start, end)) return;
+    // A retained message replayed on subscribe was published earlier (maybe by another run): it
+    // is a delivery, but not one of this run's tracked stream.
+    if (retained || !hasTrackingHeader(buf, start, end)) return;
     const us = (nowMs - readIntendedMs(buf, start)) * 1000;
     recordMicros(this.histograms[group].endToEnd, us);
     recordMicros(this.e2eSecond, us);

@@ -496,6 +496,7 @@ export class ShardRunner implements ConnectionListener {
     }
     this.attempts[c] = 0;
     if (conn.persistent && conn.sessionPresent) conn.resendUnacked(now);
+    this.publisher.publishOnConnect(c, now);
     const keepaliveMs = g.spec.keepaliveMs;
     if (keepaliveMs > 0) this.scheduleKeepalive(c, now + keepaliveMs * 0.75);
     if (g.subscribe.length > 0) {
@@ -529,9 +530,9 @@ export class ShardRunner implements ConnectionListener {
     this.metrics.recordAck(this.groupOfClient[conn.id], this.clock.now() - intendedMs);
   }
 
-  onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number): void {
+  onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void {
     const c = conn.id;
-    this.metrics.recordMessage(this.groupOfClient[c], this.receiverOf[c], buf, start, end, nowMs);
+    this.metrics.recordMessage(this.groupOfClient[c], this.receiverOf[c], buf, start, end, nowMs, retained);
   }
 
   onClose(conn: Connection, reason: string | null): void {

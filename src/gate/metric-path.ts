@@ -8,7 +8,7 @@ import type { LatencySummary, Summary } from '../report/types.ts';
 export type MetricKind = 'latency' | 'count' | 'ratio' | 'rate';
 
 /** Latency names accepted in paths; commandRoundTrip is reserved for request/response scenarios. */
-export const LATENCY_METRICS = ['connect', 'subscribe', 'publishAck', 'endToEnd', 'commandRoundTrip'] as const;
+export const LATENCY_METRICS = ['connect', 'subscribe', 'publishAck', 'endToEnd', 'reconnect', 'commandRoundTrip'] as const;
 export const LATENCY_STATS = ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p999', 'max'] as const;
 
 const SECTION_FIELDS: Record<string, Record<string, MetricKind>> = {

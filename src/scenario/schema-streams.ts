@@ -2,7 +2,7 @@
 
 import { TRACKING_HEADER_BYTES } from '../client/tracking.ts';
 import type { PublishSpec, SubscribeSpec, WillSpec } from './types.ts';
-import { bool, peek, qos, rate, section, size, template, topicFilter, topicName } from './fields.ts';
+import { bool, fraction, oneOf, peek, qos, rate, section, size, template, topicFilter, topicName } from './fields.ts';
 import type { IssuePath } from './schema-check.ts';
 import { isRecord } from './schema-broker.ts';
 import type { PlaceholderName } from './template.ts';
@@ -43,17 +43,22 @@ export const publishEntry = section(
     rate: rate('messages per second per client').optional(),
     totalRate: rate('messages per second for the whole group').optional(),
     track: trackField.prefault(true),
+    arrival: oneOf(['fixed', 'poisson'] as const, 'must be fixed (telemetry at a period) or poisson (random events at the mean rate)').prefault('fixed'),
+    jitter: fraction('random spread of each fixed send around its slot, e.g. 10% of the period').prefault(0),
+    onConnect: bool('also publish once right after every (re)connect, e.g. retained state').prefault(false),
   },
-  'one publish stream; give rate or totalRate',
-  { oneOf: [{ required: ['rate'] }, { required: ['totalRate'] }] },
+  'one publish stream; give rate or totalRate (or onConnect alone)',
 ).transform(
   (p): PublishSpec => ({
     topic: p.topic,
     qos: p.qos,
     retain: p.retain,
     size: p.size,
-    ...(p.rate !== undefined ? { rate: p.rate } : { totalRate: p.totalRate }),
+    ...(p.rate !== undefined ? { rate: p.rate } : p.totalRate !== undefined ? { totalRate: p.totalRate } : {}),
     track: p.track,
+    arrival: p.arrival,
+    jitter: p.jitter,
+    onConnect: p.onConnect,
   }),
 );
 
@@ -63,7 +68,9 @@ export function checkPublishEntry(raw: unknown, path: IssuePath, report: (path: 
   const hasRate = raw.rate !== undefined;
   const hasTotal = raw.totalRate !== undefined;
   if (hasRate && hasTotal) report([...path, 'totalRate'], 'give either rate (per client) or totalRate (for the group), not both');
-  if (!hasRate && !hasTotal) report(path, 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s)');
+  if (!hasRate && !hasTotal && raw.onConnect !== true) {
+    report(path, 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s), or onConnect: true');
+  }
   const track = raw.track === undefined ? true : peek(trackField, raw.track);
   const bytes = raw.size === undefined ? 64 : peek(publishSize, raw.size);
   if (track === true && bytes !== undefined && bytes < TRACKING_HEADER_BYTES) {

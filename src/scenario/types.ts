@@ -51,6 +51,12 @@ export interface PublishSpec {
   totalRate?: number;
   /** Prefix payloads with the tracking header (default true). */
   track: boolean;
+  /** fixed: every 1/rate; poisson: exponential gaps at the mean rate (events). */
+  arrival: 'fixed' | 'poisson';
+  /** Fixed arrivals: each send spread ±jitter/2 of the period around its slot. */
+  jitter: number;
+  /** Publish once right after each (re)connect (e.g. retained state). */
+  onConnect: boolean;
 }
 
 export interface ReconnectSpec {

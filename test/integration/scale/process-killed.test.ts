@@ -8,7 +8,8 @@ import { scaleScenario } from './scenario.ts';
 
 function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    // Only the agent processes: tsx may also run an esbuild service as a child.
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'process-entry'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
   }

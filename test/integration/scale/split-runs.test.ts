@@ -28,10 +28,10 @@ describeWithMosquitto('a fleet split over threads and processes', () => {
   }
 
   const exact = {
-    connections: { attempted: DEVICES + 1, succeeded: DEVICES + 1, failed: 0, peakConcurrent: DEVICES + 1 },
+    connections: { attempted: DEVICES + 1, succeeded: DEVICES + 1, failed: 0, peakConcurrent: DEVICES + 1, dropped: 0, reconnects: 0 },
     messages: {
       published: EXPECTED, acked: EXPECTED, received: EXPECTED, expected: EXPECTED,
-      lost: 0, duplicated: 0, outOfOrder: 0, lossRate: 0,
+      lost: 0, duplicated: 0, outOfOrder: 0, lossRate: 0, skipped: 0,
     },
   };
 

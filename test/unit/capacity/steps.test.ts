@@ -3,7 +3,7 @@ import { plannedClients, plannedPublishRate, scaledCount, scenarioAtFactor, step
 import type { GroupSpec, PublishSpec, Scenario } from '../../../src/scenario/types.ts';
 
 function publish(p: Partial<PublishSpec>): PublishSpec {
-  return { topic: 't/{i}', qos: 1, retain: false, size: 64, track: true, ...p };
+  return { topic: 't/{i}', qos: 1, retain: false, size: 64, track: true, arrival: 'fixed', jitter: 0, onConnect: false, ...p };
 }
 
 function group(name: string, count: number, connectRate: number, pubs: PublishSpec[]): GroupSpec {

@@ -17,7 +17,7 @@ describe('scenario.schema.json', () => {
     expect(group.required).toEqual(['name', 'count']);
     expect(group.additionalProperties).toBe(false);
     expect(group.properties.keepalive.default).toBe('60s');
-    expect(group.properties.publish.items.oneOf).toEqual([{ required: ['rate'] }, { required: ['totalRate'] }]);
+    expect(Object.keys(group.properties.publish.items.properties)).toContain('onConnect');
     expect(Object.keys(schema.properties)).toEqual(['schema', 'name', 'description', 'seed', 'duration', 'drain', 'scale', 'broker', 'groups', 'monitor', 'capacity', 'migration', 'thresholds']);
   });
 });

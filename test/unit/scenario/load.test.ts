@@ -87,7 +87,7 @@ describe('loadScenario: the contract example', () => {
     // The secret's braces are escaped so the template engine reads them literally.
     expect(locks.password).toBe('s3cr{{et}}');
     expect(locks.will).toEqual({ topic: 'home/{i}/lock/online', payload: '0', qos: 1, retain: true });
-    expect(locks.publish).toEqual([{ topic: 'home/{i}/lock/state', qos: 1, retain: false, size: 96, rate: 0.2, track: true }]);
+    expect(locks.publish).toEqual([{ topic: 'home/{i}/lock/state', qos: 1, retain: false, size: 96, rate: 0.2, track: true, arrival: 'fixed', jitter: 0, onConnect: false }]);
     expect(scenario.groups[1].subscribe).toEqual([{ topic: '$share/backend/home/+/lock/state', qos: 1 }]);
     expect(scenario.thresholds).toEqual({ 'connect.p99': '< 500ms', 'endToEnd.p99': '< 100ms', 'messages.lossRate': '== 0' });
     expect(loaded.baseDir).toBe(dir);

@@ -100,7 +100,7 @@ describe('validateScenarioObject', () => {
       { path: 'broker.urls', message: 'give either url or urls, not both' },
       { path: 'groups[0].clientId', message: 'must contain {i} (or {rand:N}) so the clients of the group get distinct ids' },
       { path: 'groups[0].sessionExpiry', message: 'needs broker.protocol 5 (it is 4); use 0s or switch to MQTT 5' },
-      { path: 'groups[0].publish[0]', message: 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s)' },
+      { path: 'groups[0].publish[0]', message: 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s), or onConnect: true' },
       {
         path: 'groups[0].publish[0].size',
         message: 'must be at least 20 bytes while track is true (the tracking header is 20 bytes); set track: false for smaller payloads',
@@ -198,8 +198,8 @@ describe('validateScenarioObject', () => {
     expect(group.will).toEqual({ topic: 'w/{i}', payload: '', qos: 0, retain: false });
     expect(group.subscribe).toEqual([{ topic: 'cmd/{i}', qos: 2 }]);
     expect(group.publish).toEqual([
-      { topic: 's/{i}', qos: 0, retain: false, size: 64, rate: 0.2, track: true },
-      { topic: 'bulk', qos: 1, retain: true, size: 8, totalRate: 0.5, track: false },
+      { topic: 's/{i}', qos: 0, retain: false, size: 64, rate: 0.2, track: true, arrival: 'fixed', jitter: 0, onConnect: false },
+      { topic: 'bulk', qos: 1, retain: true, size: 8, totalRate: 0.5, track: false, arrival: 'fixed', jitter: 0, onConnect: false },
     ]);
   });
 
