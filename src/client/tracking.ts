@@ -13,11 +13,15 @@ const MAGIC_0 = 0x66; // 'f'
 const MAGIC_1 = 0x73; // 's'
 const VERSION = 1;
 
-export function writeTrackingHeader(buf: Buffer, off: number, stream: number, seq: number, intendedMs: number): void {
+/** Flags: a command that wants a reply, and the reply (which echoes the command's header). */
+export const FLAG_COMMAND = 0x01;
+export const FLAG_REPLY = 0x02;
+
+export function writeTrackingHeader(buf: Buffer, off: number, stream: number, seq: number, intendedMs: number, flags = 0): void {
   buf[off] = MAGIC_0;
   buf[off + 1] = MAGIC_1;
   buf[off + 2] = VERSION;
-  buf[off + 3] = 0;
+  buf[off + 3] = flags;
   buf.writeUInt32BE(stream >>> 0, off + 4);
   buf.writeUInt32BE(seq >>> 0, off + 8);
   buf.writeDoubleBE(intendedMs, off + 12);
@@ -26,6 +30,10 @@ export function writeTrackingHeader(buf: Buffer, off: number, stream: number, se
 /** True when `buf[off..end)` starts with a tracking header. */
 export function hasTrackingHeader(buf: Buffer, off: number, end: number): boolean {
   return end - off >= TRACKING_HEADER_BYTES && buf[off] === MAGIC_0 && buf[off + 1] === MAGIC_1 && buf[off + 2] === VERSION;
+}
+
+export function readFlags(buf: Buffer, off: number): number {
+  return buf[off + 3];
 }
 
 export function readStream(buf: Buffer, off: number): number {

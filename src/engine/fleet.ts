@@ -3,7 +3,7 @@
 // Derived from the scenario alone, so a shard on any host computes the same ids.
 
 import { compileTemplate, type ExpandTemplate } from '../scenario/template.ts';
-import type { GroupSpec, Scenario } from '../scenario/types.ts';
+import type { CommandSpec, GroupSpec, Scenario } from '../scenario/types.ts';
 import { parseShared } from './topic-trie.ts';
 
 export interface FleetGroup {
@@ -22,11 +22,24 @@ export interface FleetGroup {
   willPayload: ExpandTemplate | null;
   /** Per-client interval of each publish stream, ms. */
   publishIntervalMs: number[];
+  commands: FleetCommand[];
+  /** Stream id of client 0's first command stream (ids after every publish stream). */
+  commandStreamBase: number;
+  reply: ExpandTemplate | null;
   /**
    * For a group whose every subscription is shared under one share name, that share's receiver
    * id: its members together receive each message once, so they share one tracking record.
    */
   sharedReceiver: number;
+}
+
+export interface FleetCommand {
+  spec: CommandSpec;
+  topic: ExpandTemplate;
+  /** Index of the target group. */
+  target: number;
+  /** Per sender client, ms between commands. */
+  intervalMs: number;
 }
 
 export interface Fleet {
@@ -54,7 +67,15 @@ export function buildFleet(scenario: Scenario): Fleet {
   const totalClients = scenario.groups.reduce((n, g) => n + g.count, 0);
   shareNames.forEach((name, k) => shareReceivers.set(name, totalClients + k));
 
+  const indexByName = new Map(scenario.groups.map((g, k) => [g.name, k]));
+  let commandBase = scenario.groups.reduce((n, g) => n + g.count * g.publish.length, 0);
   const groups = scenario.groups.map((spec, index): FleetGroup => {
+    const commands = (spec.commands ?? []).map((c) => ({
+      spec: c,
+      topic: compileTemplate(c.topic),
+      target: indexByName.get(c.to) ?? 0,
+      intervalMs: c.rate !== undefined ? 1000 / c.rate : (1000 * spec.count) / c.totalRate!,
+    }));
     const shares = new Set(spec.subscribe.map((s) => parseShared(s.topic)?.share ?? ''));
     const onlyShare = shares.size === 1 && !shares.has('') ? [...shares][0] : null;
     const group: FleetGroup = {
@@ -71,13 +92,17 @@ export function buildFleet(scenario: Scenario): Fleet {
       willPayload: spec.will ? compileTemplate(spec.will.payload) : null,
       publishIntervalMs: spec.publish.map((p) => (p.rate !== undefined ? 1000 / p.rate : p.totalRate !== undefined ? (1000 * spec.count) / p.totalRate : Infinity)),
       sharedReceiver: onlyShare !== null ? shareReceivers.get(onlyShare)! : -1,
+      commands,
+      commandStreamBase: commandBase,
+      reply: spec.reply ? compileTemplate(spec.reply.topic) : null,
     };
+    commandBase += spec.count * commands.length;
     clientBase += spec.count;
     streamBase += spec.count * spec.publish.length;
     return group;
   });
-  if (streamBase > MAX_STREAMS) {
-    throw new Error(`the scenario has ${streamBase} publish streams; fleetstorm tracks at most ${MAX_STREAMS}`);
+  if (commandBase > MAX_STREAMS) {
+    throw new Error(`the scenario has ${commandBase} publish and command streams; fleetstorm tracks at most ${MAX_STREAMS}`);
   }
   return { scenario, groups, totalClients, totalStreams: streamBase, shareReceivers };
 }

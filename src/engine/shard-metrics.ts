@@ -88,6 +88,15 @@ export class ShardMetrics {
 
   readonly cohorts = new Map<number, CohortRecord>();
 
+  /** A reply to one of our commands arrived, `ms` after the command's intended send time. */
+  recordReply(group: number, ms: number, timeoutMs: number): void {
+    const c = this.counters[group];
+    c.received++;
+    recordMicros(this.histograms[group].commandRoundTrip, ms * 1000);
+    if (ms <= timeoutMs) c.commandsReplied++;
+    else c.commandsLate++;
+  }
+
   recordSubscribe(group: number, ms: number): void {
     recordMicros(this.histograms[group].subscribe, ms * 1000);
   }
@@ -120,6 +129,7 @@ export class ShardMetrics {
     for (let g = 0; g < this.counters.length; g++) {
       const c = this.counters[g];
       if (c.acked < this.publishedNeedingAck[g]) return false;
+      if (c.commandsReplied + c.commandsLate < c.commandsSent) return false;
       if (this.here[g] && c.received - c.duplicated < c.expected) return false;
     }
     return true;

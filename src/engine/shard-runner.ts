@@ -18,6 +18,8 @@ import { TimerHeap } from './timer-heap.ts';
 import { backoffDelay, churnRound, cohortRange } from './behaviour.ts';
 import { endpointModel, initialEndpoint } from './endpoints.ts';
 import { Publisher } from './publisher.ts';
+import { CommandSender } from './commands.ts';
+import { FLAG_COMMAND, FLAG_REPLY, hasTrackingHeader, readFlags, readIntendedMs, readStream } from '../client/tracking.ts';
 import { ShardMetrics } from './shard-metrics.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { ShardSample, ShardResult } from './samples.ts';
@@ -46,7 +48,7 @@ export interface ShardRunnerOptions {
 }
 
 // Heap events are index * EV_KINDS + kind.
-const EV_KINDS = 8;
+const EV_KINDS = 16;
 const EV_PUBLISH = 0;
 const EV_KEEPALIVE = 1;
 const EV_TIMEOUT = 2;
@@ -54,6 +56,8 @@ const EV_STORM = 3;
 const EV_RECONNECT = 4;
 const EV_CHURN = 5;
 const EV_MIGRATE = 6;
+const EV_COMMAND = 7;
+const EV_REPLY = 8;
 
 // Why a client is offline on purpose (no error, reconnect already planned).
 const PLAN_NONE = 0;
@@ -74,6 +78,7 @@ export class ShardRunner implements ConnectionListener {
   readonly heap: TimerHeap;
   readonly metrics: ShardMetrics;
   readonly publisher: Publisher;
+  readonly commands: CommandSender;
   private readonly slices: ShardGroupSlice[];
   private readonly groupOfClient: Uint16Array;
   private readonly indexOfClient: Uint32Array;
@@ -149,6 +154,7 @@ export class ShardRunner implements ConnectionListener {
     this.metrics = new ShardMetrics(this.fleet, opts.hostId, [...new Set(opts.slices.map((s) => s.group))]);
     this.heap = new TimerHeap(this.clock, this.onEvent, 1024);
     this.publisher = new Publisher(this, this.fleet, opts.slices, this.groupOfClient);
+    this.commands = new CommandSender(this, this.fleet, opts.slices);
     this.tlsOptions = loadTls(opts.scenario, opts.baseDir ?? process.cwd());
     this.startedAt = opts.runStartMs ?? this.clock.now();
     this.metrics.runStartMs = this.startedAt;
@@ -189,6 +195,7 @@ export class ShardRunner implements ConnectionListener {
     const fanout = computeFanout(this.fleet, this.publisher.streamRefs(), missing, endpointModel(this.opts.scenario));
     this.metrics.markSteady(startAt, startAt + this.opts.scenario.durationMs);
     this.publisher.start(startAt, startAt + this.opts.scenario.durationMs, fanout);
+    this.commands.start(startAt, startAt + this.opts.scenario.durationMs);
     this.scheduleBehaviour(startAt);
   }
 
@@ -221,16 +228,18 @@ export class ShardRunner implements ConnectionListener {
     // Sends due just before the end may still be queued behind a busy event loop: they are part
     // of the window, so wait for every stream's last send, then for acks and deliveries.
     const deadline = endAt + drainMs;
-    while (!this.stopping && this.clock.now() < deadline && (this.publisher.active > 0 || !this.metrics.settled())) {
+    while (!this.stopping && this.clock.now() < deadline && (this.publisher.active > 0 || this.commands.active > 0 || !this.metrics.settled())) {
       await sleepUntil(this.clock, this.clock.now() + 20);
     }
     this.publisher.stop();
+    this.commands.stop();
   }
 
   /** Stops everything: publishing, timers, sockets. Returns the shard's final figures. */
   async finish(interrupted = false): Promise<ShardResult> {
     this.stopping = true;
     this.publisher.stop();
+    this.commands.stop();
     this.heap.stop();
     if (this.sampleTimer !== null) this.clock.clearTimer(this.sampleTimer);
     this.emitSample(true);
@@ -281,7 +290,22 @@ export class ShardRunner implements ConnectionListener {
     else if (kind === EV_RECONNECT) this.reconnect(index, now);
     else if (kind === EV_CHURN) this.churn(index, due, now);
     else if (kind === EV_MIGRATE) this.migrate(index, now);
+    else if (kind === EV_COMMAND) this.commands.fire(index, due, now);
+    else if (kind === EV_REPLY) this.commands.sendReply(index, now);
   };
+
+  scheduleCommand(stream: number, at: number): void {
+    this.heap.push(at, stream * EV_KINDS + EV_COMMAND);
+  }
+
+  scheduleReply(slot: number, at: number): void {
+    this.heap.push(at, slot * EV_KINDS + EV_REPLY);
+  }
+
+  /** Index of a local client within its group. */
+  indexOf(c: number): number {
+    return this.indexOfClient[c];
+  }
 
   schedulePublish(stream: number, at: number): void {
     this.heap.push(at, stream * EV_KINDS + EV_PUBLISH);
@@ -532,7 +556,30 @@ export class ShardRunner implements ConnectionListener {
 
   onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void {
     const c = conn.id;
-    this.metrics.recordMessage(this.groupOfClient[c], this.receiverOf[c], buf, start, end, nowMs, retained);
+    const group = this.groupOfClient[c];
+    if (!retained && hasTrackingHeader(buf, start, end)) {
+      const flags = readFlags(buf, start);
+      if (flags & FLAG_REPLY) {
+        // An answer to a command: a round trip for the client that sent it (the stream id says
+        // who), a plain delivery for anyone else who also subscribes to replies.
+        const g = this.fleet.groups[group];
+        const stream = readStream(buf, start);
+        const per = g.commands.length;
+        const mine = per > 0 && stream >= g.commandStreamBase && Math.floor((stream - g.commandStreamBase) / per) === this.indexOfClient[c];
+        if (!mine) {
+          this.metrics.counters[group].received++;
+          return;
+        }
+        const k = this.commands.commandOfStream(g, stream);
+        this.metrics.recordReply(group, this.clock.now() - readIntendedMs(buf, start), g.commands[k].spec.timeoutMs);
+        return;
+      }
+      if (flags & FLAG_COMMAND) {
+        const reply = this.fleet.groups[group].spec.reply;
+        if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, this.clock.now());
+      }
+    }
+    this.metrics.recordMessage(group, this.receiverOf[c], buf, start, end, nowMs, retained);
   }
 
   onClose(conn: Connection, reason: string | null): void {

@@ -18,6 +18,9 @@ export const COUNTER_FIELDS = [
   'subscribeFailed', // SUBACK refused or timed out
   'reconnects', // connections re-established after a loss
   'skipped', // scheduled sends skipped because the client was offline
+  'commandsSent', // commands published to devices
+  'commandsReplied', // replies that came back within the command's timeout
+  'commandsLate', // replies that came back after it
 ] as const;
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
@@ -38,6 +41,9 @@ export class GroupCounters implements CounterValues {
   subscribeFailed = 0;
   reconnects = 0;
   skipped = 0;
+  commandsSent = 0;
+  commandsReplied = 0;
+  commandsLate = 0;
   /** Gauge: connections open right now. */
   open = 0;
   /** Highest `open` ever seen on this host (exact, updated on every open). */

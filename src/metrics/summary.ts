@@ -18,6 +18,7 @@ export function createLatencyHistograms(): LatencyHistograms {
     publishAck: createLatencyHistogram(),
     endToEnd: createLatencyHistogram(),
     reconnect: createLatencyHistogram(),
+    commandRoundTrip: createLatencyHistogram(),
   };
 }
 
@@ -132,5 +133,15 @@ export function buildSummary(
     },
     latencyMs,
     errors: { ...totals.errors },
+    ...(c.commandsSent > 0
+      ? {
+          commands: {
+            sent: c.commandsSent,
+            replied: c.commandsReplied,
+            late: c.commandsLate,
+            noReply: Math.max(0, c.commandsSent - c.commandsReplied - c.commandsLate),
+          },
+        }
+      : {}),
   };
 }

@@ -18,8 +18,8 @@ export interface LatencySummary {
 }
 
 /** reconnect: from losing a connection (or being moved) to CONNACK again. */
-export type LatencyName = 'connect' | 'subscribe' | 'publishAck' | 'endToEnd' | 'reconnect';
-export const LATENCY_NAMES: readonly LatencyName[] = ['connect', 'subscribe', 'publishAck', 'endToEnd', 'reconnect'];
+export type LatencyName = 'connect' | 'subscribe' | 'publishAck' | 'endToEnd' | 'reconnect' | 'commandRoundTrip';
+export const LATENCY_NAMES: readonly LatencyName[] = ['connect', 'subscribe', 'publishAck', 'endToEnd', 'reconnect', 'commandRoundTrip'];
 
 export interface Summary {
   connections: {
@@ -55,6 +55,8 @@ export interface Summary {
   latencyMs: Record<LatencyName, LatencySummary>;
   /** e.g. "connack:not-authorized", "tcp:ECONNREFUSED" → count */
   errors: Record<string, number>;
+  /** Commands with a reply (present when the group sent any): noReply = sent − replied − late. */
+  commands?: { sent: number; replied: number; late: number; noReply: number };
 }
 
 export interface TimelinePoint {

@@ -1,8 +1,43 @@
 // Fleet behaviour beyond steady streams: reconnects with backoff, churn (flapping devices),
 // and per-group endpoint pinning (for migrations between clusters).
 
-import type { ChurnSpec, ReconnectSpec } from './types.ts';
-import { duration, fraction, integer, list, number, oneOf, section } from './fields.ts';
+import type { ChurnSpec, CommandSpec, ReconnectSpec, ReplySpec } from './types.ts';
+import { duration, fraction, integer, list, name, number, oneOf, qos, rate, section, size, topicName } from './fields.ts';
+import { TRACKING_HEADER_BYTES } from '../client/tracking.ts';
+
+const COMMAND_PLACEHOLDERS = ['i', 'group', 'clientId', 'rand', 'target'] as const;
+const DEVICE_PLACEHOLDERS = ['i', 'group', 'clientId', 'rand'] as const;
+
+export const commandEntry = section(
+  {
+    to: name('target group'),
+    topic: topicName([...COMMAND_PLACEHOLDERS], 'command topic (template); {target} = the addressed device index'),
+    qos: qos().prefault(1),
+    size: size(268_435_455, 'payload bytes, tracking header included').prefault(64),
+    rate: rate('commands per second per sender client').optional(),
+    totalRate: rate('commands per second for the whole sender group').optional(),
+    timeout: duration({ min: 1 }, 'a reply later than this, or none, counts as no reply').prefault('5s'),
+  },
+  'commands this group sends to devices of another group (give rate or totalRate)',
+).transform(
+  (c): CommandSpec => ({
+    to: c.to,
+    topic: c.topic,
+    qos: c.qos,
+    size: Math.max(c.size, TRACKING_HEADER_BYTES),
+    ...(c.rate !== undefined ? { rate: c.rate } : { totalRate: c.totalRate }),
+    timeoutMs: c.timeout,
+  }),
+);
+
+export const replySection = section(
+  {
+    topic: topicName([...DEVICE_PLACEHOLDERS], 'reply topic (template); the sender subscribes to it'),
+    qos: qos().prefault(1),
+    thinkTime: duration({}, 'time a device takes before it answers').prefault('0ms'),
+  },
+  'how this group\'s devices answer the commands they receive',
+).transform((r): ReplySpec => ({ topic: r.topic, qos: r.qos, thinkTimeMs: r.thinkTime }));
 
 export const reconnectSection = section(
   {

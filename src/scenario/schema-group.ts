@@ -7,7 +7,7 @@ import type { CrossCheck } from './schema-check.ts';
 import { isRecord, rawProtocol } from './schema-broker.ts';
 import { CLIENT_PLACEHOLDERS, checkPublishEntry, publishEntry, subscribeEntry, willSection } from './schema-streams.ts';
 import { placeholdersOf } from './template.ts';
-import { churnSection, endpointsField, reconnectSection } from './schema-behaviour.ts';
+import { churnSection, commandEntry, endpointsField, reconnectSection, replySection } from './schema-behaviour.ts';
 
 const MAX_KEEPALIVE_MS = 65_535_000; // 16-bit seconds on the wire
 const MAX_SESSION_EXPIRY_MS = 4_294_967_295_000; // 32-bit seconds on the wire
@@ -34,6 +34,8 @@ export const groupEntry = section(
     endpoints: endpointsField.optional(),
     reconnect: reconnectSection.optional(),
     churn: churnSection.optional(),
+    commands: list(commandEntry, { description: 'commands sent to devices of another group' }).prefault([]),
+    reply: replySection.optional(),
   },
   'a group of identical clients',
 ).transform(
@@ -54,6 +56,8 @@ export const groupEntry = section(
     ...(g.endpoints ? { endpoints: g.endpoints } : {}),
     ...(g.reconnect ? { reconnect: g.reconnect } : {}),
     ...(g.churn ? { churn: g.churn } : {}),
+    commands: g.commands,
+    ...(g.reply ? { reply: g.reply } : {}),
   }),
 );
 

@@ -27,6 +27,16 @@ export const checkRun: CrossCheck = (root, report) => {
       if (typeof e === 'number' && e >= urls) report(['groups', k, 'endpoints', j], `broker.urls has ${urls} entr${urls === 1 ? 'y' : 'ies'}; index ${e} does not exist`);
     });
   });
+  groups.forEach((g, k) => {
+    if (!Array.isArray(g.commands)) return;
+    g.commands.forEach((c, j) => {
+      if (!isRecord(c)) return;
+      if (typeof c.to === 'string' && !names.includes(c.to)) report(['groups', k, 'commands', j, 'to'], `no group named "${c.to}"`);
+      const hasRate = c.rate !== undefined;
+      const hasTotal = c.totalRate !== undefined;
+      if (hasRate === hasTotal) report(['groups', k, 'commands', j], 'give either rate (per sender) or totalRate (for the group)');
+    });
+  });
   const m = root.migration;
   if (!isRecord(m)) return;
   const from = typeof m.from === 'number' ? m.from : 0;

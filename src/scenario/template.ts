@@ -4,7 +4,7 @@
 
 import { hashString, mixSeed, mulberry32, randomChars } from './random.ts';
 
-export type PlaceholderName = 'i' | 'group' | 'clientId' | 'rand';
+export type PlaceholderName = 'i' | 'group' | 'clientId' | 'rand' | 'target';
 
 export interface TemplateContext {
   /** Index of the client within its group, from 0 (global across shards). */
@@ -14,16 +14,18 @@ export interface TemplateContext {
   clientId?: string;
   /** Scenario seed; `{rand:N}` is reproducible from seed + group + index. */
   seed: number;
+  /** Index of the device a command is addressed to (commands[].topic only). */
+  target?: number;
 }
 
 export type ExpandTemplate = (ctx: TemplateContext) => string;
 
-type Part = string | { name: 'i' | 'group' | 'clientId' } | { name: 'rand'; length: number };
+type Part = string | { name: 'i' | 'group' | 'clientId' | 'target' } | { name: 'rand'; length: number };
 
 export const MAX_RAND_LENGTH = 64;
 
 /** Every placeholder a template may use somewhere; fields narrow this (clientId cannot use itself). */
-export const ALL_PLACEHOLDERS: readonly PlaceholderName[] = ['i', 'group', 'clientId', 'rand'];
+export const ALL_PLACEHOLDERS: readonly PlaceholderName[] = ['i', 'group', 'clientId', 'rand', 'target'];
 
 /** Splits a template into literal text and placeholders; throws a one-line message on a bad one. */
 function parseParts(text: string, allowed: readonly PlaceholderName[]): Part[] {
@@ -71,7 +73,7 @@ function parsePlaceholder(body: string, allowed: readonly PlaceholderName[]): Pa
     return { name: 'rand', length };
   }
   if (arg !== undefined) throw new Error(`{${body}}: {${name}} takes no argument`);
-  return { name: name as 'i' | 'group' | 'clientId' };
+  return { name: name as 'i' | 'group' | 'clientId' | 'target' };
 }
 
 /** The problem with a template as one line, or undefined when it is fine. */
@@ -121,6 +123,7 @@ export function compileTemplate(text: string): ExpandTemplate {
         out += randomChars(next, part.length);
       } else if (part.name === 'i') out += ctx.i;
       else if (part.name === 'group') out += ctx.group;
+      else if (part.name === 'target') out += ctx.target ?? 0;
       else {
         if (ctx.clientId === undefined) throw new Error(`template "${text}" needs the clientId`);
         out += ctx.clientId;

@@ -104,6 +104,28 @@ export interface MigrationSpec {
   bridged: boolean;
 }
 
+export interface CommandSpec {
+  /** Target group name; commands address its devices round-robin. */
+  to: string;
+  /** Template; `{target}` is the addressed device's index in the target group. */
+  topic: string;
+  qos: QoS;
+  size: number;
+  /** Per sender client, or for the whole sender group. */
+  rate?: number;
+  totalRate?: number;
+  /** A reply later than this (or none) counts against the command. */
+  timeoutMs: number;
+}
+
+export interface ReplySpec {
+  /** Template for the reply topic (the sender subscribes to it). */
+  topic: string;
+  qos: QoS;
+  /** Time the device takes before it answers. */
+  thinkTimeMs: number;
+}
+
 export interface GroupSpec {
   name: string;
   count: number;
@@ -125,6 +147,10 @@ export interface GroupSpec {
   /** Reconnect after a lost connection; absent = a lost client stays down. */
   reconnect?: ReconnectSpec;
   churn?: ChurnSpec;
+  /** Commands this group sends to devices of another group (app / backend). */
+  commands?: CommandSpec[];
+  /** How this group's devices answer commands; absent = they do not reply. */
+  reply?: ReplySpec;
 }
 
 export interface Scenario {

@@ -28,7 +28,7 @@ function result(): Result {
     summary: summary(),
     groups: { locks: summary() },
     timeline: [],
-    histograms: { connect: '', subscribe: '', publishAck: '', endToEnd: '', reconnect: '' },
+    histograms: { connect: '', subscribe: '', publishAck: '', endToEnd: '', reconnect: '', commandRoundTrip: '' },
     thresholds: [],
   };
 }

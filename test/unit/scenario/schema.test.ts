@@ -26,6 +26,7 @@ describe('validateScenarioObject', () => {
           maxConnectsInFlight: 1000,
           subscribe: [],
           publish: [],
+          commands: [],
         },
       ],
       scale: 1,

@@ -56,7 +56,7 @@ describe('compileTemplate', () => {
 describe('checkTemplate', () => {
   it('accepts known placeholders and reports unknown or misplaced ones', () => {
     expect(checkTemplate('{group}-{i}-{rand:3}')).toBeUndefined();
-    expect(checkTemplate('{foo}')).toBe('{foo} is not a placeholder (use {i}, {group}, {clientId}, {rand:N})');
+    expect(checkTemplate('{foo}')).toBe('{foo} is not a placeholder (use {i}, {group}, {clientId}, {rand:N}, {target})');
     expect(checkTemplate('{clientId}', ['i', 'group', 'rand'])).toBe('{clientId} is not available here (use {i}, {group}, {rand:N})');
     expect(checkTemplate('{rand:0}')).toBe('{rand:0}: write {rand:N} with N from 1 to 64');
     expect(checkTemplate('{rand}')).toBe('{rand}: write {rand:N} with N from 1 to 64');

@@ -12,6 +12,7 @@ const LATENCY_LABELS: Record<LatencyName, string> = {
   publishAck: 'publish ack',
   endToEnd: 'end to end',
   reconnect: 'reconnect gap',
+  commandRoundTrip: 'command round trip',
 };
 const LATENCY_COLOURS: Record<LatencyName, string> = {
   connect: PALETTE.orange,
@@ -19,6 +20,7 @@ const LATENCY_COLOURS: Record<LatencyName, string> = {
   publishAck: PALETTE.teal,
   endToEnd: PALETTE.blue,
   reconnect: PALETTE.red ?? PALETTE.orange,
+  commandRoundTrip: PALETTE.purple,
 };
 
 function steadyBand(result: Result): ChartSpec['band'] {

@@ -1,0 +1,183 @@
+// Commands with a reply: an app or backend group sends commands ("unlock") to devices of another
+// group, round-robin over them, at an open-model rate; a device answers after its think time by
+// publishing the command's tracking header back (flag REPLY) on its reply topic. The sender
+// measures the round trip from the command's intended send time and counts commands whose
+// reply came late or never.
+
+import { buildPublishTemplate } from '../client/fast-codec.ts';
+import { FLAG_COMMAND, FLAG_REPLY, TRACKING_HEADER_BYTES, writeTrackingHeader } from '../client/tracking.ts';
+import type { Fleet, FleetGroup } from './fleet.ts';
+import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
+import { topicMatches, parseShared } from './topic-trie.ts';
+
+export class CommandSender {
+  private readonly streamClient: Uint32Array;
+  private readonly streamCmd: Uint8Array;
+  private readonly streamGroup: Uint16Array;
+  private readonly streamIndex: Uint32Array;
+  private readonly streamSeq: Uint32Array;
+  private readonly streamPhase: Float64Array;
+  private readonly streamN: Uint32Array;
+  /** Deliveries one command owes its target group (0 when the targets do not subscribe to it). */
+  private owed: number[][] = [];
+  private startAt = 0;
+  private endAt = 0;
+  private running = false;
+  active = 0;
+  // Replies waiting for their think time: client and the command's header, by slot.
+  private readonly pendingClient: number[] = [];
+  private readonly pendingHeader: (Buffer | null)[] = [];
+  private readonly freeSlots: number[] = [];
+
+  constructor(
+    private readonly runner: ShardRunner,
+    private readonly fleet: Fleet,
+    slices: ShardGroupSlice[],
+  ) {
+    let n = 0;
+    for (const s of slices) n += s.count * fleet.groups[s.group].commands.length;
+    this.streamClient = new Uint32Array(n);
+    this.streamCmd = new Uint8Array(n);
+    this.streamGroup = new Uint16Array(n);
+    this.streamIndex = new Uint32Array(n);
+    this.streamSeq = new Uint32Array(n);
+    this.streamPhase = new Float64Array(n);
+    this.streamN = new Uint32Array(n);
+    let stream = 0;
+    let client = 0;
+    for (const s of slices) {
+      const cmds = fleet.groups[s.group].commands.length;
+      for (let k = 0; k < s.count; k++, client++) {
+        for (let c = 0; c < cmds; c++, stream++) {
+          this.streamClient[stream] = client;
+          this.streamCmd[stream] = c;
+          this.streamGroup[stream] = s.group;
+          this.streamIndex[stream] = s.start + k;
+        }
+      }
+    }
+  }
+
+  start(startAt: number, endAt: number): void {
+    this.startAt = startAt;
+    this.endAt = endAt;
+    this.running = true;
+    this.owed = this.fleet.groups.map((g) => g.commands.map((c) => (targetsSubscribe(this.fleet, g, c.target, c.topic) ? 1 : 0)));
+    this.active = this.streamClient.length;
+    for (let s = 0; s < this.streamClient.length; s++) {
+      const g = this.fleet.groups[this.streamGroup[s]];
+      const interval = g.commands[this.streamCmd[s]].intervalMs;
+      const slot = (this.streamIndex[s] * g.commands.length + this.streamCmd[s]) / (g.spec.count * g.commands.length);
+      this.streamPhase[s] = slot * interval;
+      this.runner.scheduleCommand(s, startAt + this.streamPhase[s]);
+    }
+  }
+
+  stop(): void {
+    this.running = false;
+    this.active = 0;
+  }
+
+  fire(s: number, due: number, now: number): void {
+    if (!this.running) return;
+    if (due >= this.endAt) {
+      this.active--;
+      return;
+    }
+    const groupIndex = this.streamGroup[s];
+    const g = this.fleet.groups[groupIndex];
+    const k = this.streamCmd[s];
+    const cmd = g.commands[k];
+    const n = this.streamN[s]++;
+    const conn = this.runner.conns[this.streamClient[s]];
+    const metrics = this.runner.metrics;
+    if (conn !== null && conn.connected) {
+      const i = this.streamIndex[s];
+      const targetCount = this.fleet.groups[cmd.target].spec.count;
+      const target = (i + n * g.spec.count) % targetCount;
+      const { seed, broker } = this.fleet.scenario;
+      const ctx = { i, group: g.spec.name, seed, clientId: '', target };
+      ctx.clientId = g.clientId(ctx);
+      const tpl = buildPublishTemplate(cmd.topic(ctx), cmd.spec.size, cmd.spec.qos, false, broker.protocol);
+      const buf = tpl.bytes;
+      if (cmd.spec.qos > 0) {
+        const pid = conn.allocPid();
+        buf[tpl.pidOffset] = pid >>> 8;
+        buf[tpl.pidOffset + 1] = pid & 0xff;
+        conn.track(pid, due, conn.persistent ? buf : undefined);
+        metrics.publishedNeedingAck[groupIndex]++;
+      }
+      const stream = g.commandStreamBase + i * g.commands.length + k;
+      writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
+      conn.write(buf, now);
+      const counters = metrics.counters[groupIndex];
+      counters.published++;
+      counters.commandsSent++;
+      metrics.counters[cmd.target].expected += this.owed[groupIndex][k];
+    } else {
+      metrics.counters[groupIndex].skipped++;
+    }
+    this.runner.scheduleCommand(s, this.startAt + this.streamPhase[s] + (n + 1) * cmd.intervalMs);
+  }
+
+  /** A device received a command: answer after its group's think time. Returns the slot. */
+  queueReply(client: number, buf: Buffer, start: number, thinkTimeMs: number, now: number): void {
+    const header = Buffer.from(buf.subarray(start, start + TRACKING_HEADER_BYTES));
+    const slot = this.freeSlots.pop() ?? this.pendingClient.length;
+    this.pendingClient[slot] = client;
+    this.pendingHeader[slot] = header;
+    this.runner.scheduleReply(slot, now + thinkTimeMs);
+  }
+
+  sendReply(slot: number, now: number): void {
+    const client = this.pendingClient[slot];
+    const header = this.pendingHeader[slot]!;
+    this.pendingHeader[slot] = null;
+    this.freeSlots.push(slot);
+    const conn = this.runner.conns[client];
+    const g = this.runner.groupOf(client);
+    const reply = g.spec.reply!;
+    const metrics = this.runner.metrics;
+    if (conn === null || !conn.connected) {
+      metrics.counters[g.index].skipped++;
+      return;
+    }
+    const i = this.runner.indexOf(client);
+    const { seed, broker } = this.fleet.scenario;
+    const ctx = { i, group: g.spec.name, seed, clientId: '' };
+    ctx.clientId = g.clientId(ctx);
+    const tpl = buildPublishTemplate(g.reply!(ctx), TRACKING_HEADER_BYTES, reply.qos, false, broker.protocol);
+    const buf = tpl.bytes;
+    header.copy(buf, tpl.payloadOffset);
+    buf[tpl.payloadOffset + 3] = FLAG_REPLY;
+    if (reply.qos > 0) {
+      const pid = conn.allocPid();
+      buf[tpl.pidOffset] = pid >>> 8;
+      buf[tpl.pidOffset + 1] = pid & 0xff;
+      conn.track(pid, now, conn.persistent ? buf : undefined);
+      metrics.publishedNeedingAck[g.index]++;
+    }
+    conn.write(buf, now);
+    metrics.counters[g.index].published++;
+  }
+
+  /** The command spec a command stream id belongs to (for its timeout). */
+  commandOfStream(g: FleetGroup, stream: number): number {
+    return (stream - g.commandStreamBase) % Math.max(1, g.commands.length);
+  }
+}
+
+/** Whether the target group's devices subscribe to the commands addressed to them (checked on device 0). */
+function targetsSubscribe(fleet: Fleet, sender: FleetGroup, target: number, topic: FleetGroup['commands'][number]['topic']): boolean {
+  const t = fleet.groups[target];
+  const seed = fleet.scenario.seed;
+  const tctx = { i: 0, group: t.spec.name, seed, clientId: '' };
+  tctx.clientId = t.clientId(tctx);
+  const sctx = { i: 0, group: sender.spec.name, seed, clientId: '', target: 0 };
+  sctx.clientId = sender.clientId(sctx);
+  const published = topic(sctx);
+  return t.subscribe.some((f) => {
+    const filter = f(tctx);
+    return topicMatches(parseShared(filter)?.filter ?? filter, published);
+  });
+}
