@@ -10,7 +10,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
+import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { buildCapacityReport } from '../coordinator/capacity-report.ts';
 import { searchCapacity } from '../coordinator/capacity.ts';
 import { Progress } from '../report/progress.ts';
@@ -53,22 +53,9 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   const progress = new Progress({ quiet: Boolean(flags.quiet) });
   const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity'));
-  let embedded: EmbeddedBroker | null = null;
-  if (scenario.broker.urls.length === 0) {
-    embedded = await startEmbeddedBroker({ port: 0 });
-    scenario.broker.urls = [embedded.url];
-    process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}; its capacity is this process's, not a real broker's\n`);
-  }
-
-  let stop: () => void = () => {};
-  const interrupt = new Promise<void>((resolve) => (stop = resolve));
-  let interrupts = 0;
-  const onSignal = () => {
-    if (++interrupts > 1) process.exit(EXIT_RUN_FAILED);
-    stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const embedded = await embeddedBrokerIfNeeded(scenario, "; its capacity is this process's, not a real broker's");
+  const signals = catchInterrupt();
+  const interrupt = signals.promise;
   const startedAt = Date.now();
   let search;
   try {
@@ -85,8 +72,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
       },
     });
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
     await embedded?.close();
   }
 

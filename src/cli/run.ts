@@ -2,7 +2,6 @@
 // is named, coordinate, write result.json (also when interrupted), print and gate.
 
 import path from 'node:path';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
 import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
 import { planHosts } from '../hosts/plan-hosts.ts';
@@ -15,6 +14,7 @@ import type { Result } from '../report/types.ts';
 import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
 import { parseDuration } from '../scenario/units.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
+import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { writeRunOutputs } from './run-outputs.ts';
 
 export interface RunFlags extends LoadFlags {
@@ -53,24 +53,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const loaded = loadForCli(file, flags);
   const { scenario } = loaded;
   const progress = new Progress({ quiet: Boolean(flags.quiet) });
-  let embedded: EmbeddedBroker | null = null;
-  if (scenario.broker.urls.length === 0) {
-    embedded = await startEmbeddedBroker({ port: 0 });
-    scenario.broker.urls = [embedded.url];
-    process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}\n`);
-    if (scenario.broker.protocol === 5) {
-      process.stderr.write('note: the embedded broker speaks MQTT 3.1.1 only; protocol 5 clients will be refused (use --broker)\n');
-    }
-  }
-  let stop: () => void = () => {};
-  const interrupt = new Promise<void>((resolve) => (stop = resolve));
-  let interrupts = 0;
-  const onSignal = () => {
-    if (++interrupts > 1) process.exit(EXIT_RUN_FAILED);
-    stop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const embedded = await embeddedBrokerIfNeeded(scenario);
+  const signals = catchInterrupt();
+  const interrupt = signals.promise;
   let result: Result;
   let probeUrl = '';
   let nothingConnected: boolean;
@@ -84,8 +69,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     if (monitor) result.broker = await monitor.finish(result);
     if (!nothingConnected && !embedded) probeUrl = scenario.broker.urls[0];
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    signals.dispose();
     await monitor?.stop();
     await closeHosts?.().catch(() => {});
     await embedded?.close();

@@ -1,0 +1,43 @@
+// What `run` and `capacity` both need around a run: the embedded broker when none is named, and
+// Ctrl-C turned into a promise (a second Ctrl-C quits at once).
+
+import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { EXIT_RUN_FAILED } from './exit-codes.ts';
+
+/** Starts the embedded broker when the scenario names none, and says so on stderr. */
+export async function embeddedBrokerIfNeeded(scenario: Scenario, remark = ''): Promise<EmbeddedBroker | null> {
+  if (scenario.broker.urls.length > 0) return null;
+  const embedded = await startEmbeddedBroker({ port: 0 });
+  scenario.broker.urls = [embedded.url];
+  process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}${remark}\n`);
+  if (scenario.broker.protocol === 5) {
+    process.stderr.write('note: the embedded broker speaks MQTT 3.1.1 only; protocol 5 clients will be refused (use --broker)\n');
+  }
+  return embedded;
+}
+
+export interface Interrupt {
+  /** Resolves at the first Ctrl-C (or SIGTERM). */
+  promise: Promise<void>;
+  dispose(): void;
+}
+
+export function catchInterrupt(): Interrupt {
+  let stop: () => void = () => {};
+  const promise = new Promise<void>((resolve) => (stop = resolve));
+  let count = 0;
+  const onSignal = () => {
+    if (++count > 1) process.exit(EXIT_RUN_FAILED);
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    promise,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
