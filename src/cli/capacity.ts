@@ -79,7 +79,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const report = buildCapacityReport(search.steps, { loaded, spec, defaults, startedAt, endedAt: Date.now(), interrupted: search.interrupted });
   const capacityFile = writeJsonAtomic(path.join(outDir, 'capacity.json'), report, loaded.secrets);
   const shown = report.lastGood ?? report.steps[report.steps.length - 1];
-  const html = shown ? (await writeReport(search.results[shown.k]!, outDir, { capacity: report, png: false })).html : null;
+  const html = shown ? (await writeReport(search.results[shown.k]!, outDir, { capacity: report, png: true })).html : null;
 
   if (flags.json) process.stdout.write(JSON.stringify({ capacityFile, report: html, ...report }, null, 2) + '\n');
   if (!flags.quiet) {

@@ -11,6 +11,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GlobalFonts } from 'canvas';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import { isCapacityReport } from '../coordinator/capacity-types.ts';
+import { capacityChart } from './html/charts/capacity-chart.ts';
 import { latencyOverTimeChart, percentileChart, throughputChart } from './html/charts/chart-specs.ts';
 import type { ChartSpec } from './html/charts/chart-spec.ts';
 import { toChartJsConfig } from './html/charts/to-chartjs.ts';
@@ -83,24 +85,31 @@ export function renderPng(spec: ChartSpec): Buffer {
   return chartRenderer().renderToBufferSync(config as never, 'image/png');
 }
 
+export interface PngChartOptions {
+  /** A capacity search's report (capacity.json); adds capacity.png, the step chart. */
+  capacity?: unknown;
+}
+
 /** The PNGs written by writePngCharts, by file name. Charts with no data are skipped. */
-export function pngChartSpecs(result: Result): Array<{ file: string; spec: ChartSpec }> {
+export function pngChartSpecs(result: Result, opts: PngChartOptions = {}): Array<{ file: string; spec: ChartSpec }> {
   const specs: Array<[string, ChartSpec | null]> = [
     ['throughput.png', throughputChart(result)],
     ['latency.png', latencyOverTimeChart(result)],
     ['percentiles.png', percentileChart(result)],
+    ['capacity.png', isCapacityReport(opts.capacity) ? capacityChart(opts.capacity) : null],
   ];
   return specs.filter((s): s is [string, ChartSpec] => s[1] !== null).map(([file, spec]) => ({ file, spec }));
 }
 
 /**
- * Writes throughput.png, latency.png and percentiles.png (800×400) into `dir` and returns their
- * paths. A chart with nothing to draw (no timeline, no latency samples) is not written.
+ * Writes throughput.png, latency.png, percentiles.png and, for a capacity search, capacity.png
+ * (800×400) into `dir` and returns their paths. A chart with nothing to draw (no timeline, no
+ * latency samples, no finished step) is not written.
  */
-export async function writePngCharts(result: Result, dir: string): Promise<string[]> {
+export async function writePngCharts(result: Result, dir: string, opts: PngChartOptions = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
-  for (const { file, spec } of pngChartSpecs(result)) {
+  for (const { file, spec } of pngChartSpecs(result, opts)) {
     const path = join(dir, file);
     await writeFile(path, renderPng(spec));
     written.push(path);

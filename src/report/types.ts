@@ -136,6 +136,8 @@ export interface Result {
     brokerVersion?: string;
     /** Machine the coordinator ran on. */
     generatorHost?: string;
+    /** The load profile, when the scenario has one: startMs counts from the start of the run. */
+    stages?: { name: string; startMs: number; durationMs: number; connections: number; rate: number }[];
   };
   summary: Summary;
   groups: Record<string, Summary>;

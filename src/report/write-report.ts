@@ -18,6 +18,6 @@ export async function writeReport(result: Result, outDir: string, opts: WriteRep
   const tmp = `${html}.${process.pid}.tmp`;
   await writeFile(tmp, renderHtmlReport(result, { baseline: opts.baseline, capacity: opts.capacity }));
   await rename(tmp, html);
-  const pngs = opts.png === false ? [] : await writePngCharts(result, outDir);
+  const pngs = opts.png === false ? [] : await writePngCharts(result, outDir, { capacity: opts.capacity });
   return { html, pngs };
 }

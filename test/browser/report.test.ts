@@ -135,6 +135,60 @@ describe.runIf(haveChromium)('HTML report in headless Chromium', () => {
     await page.close();
   });
 
+  it('shows a rehearsal: cohorts, the reconnect storm, commands, marked cut-overs, new curves', async () => {
+    const { page, consoleErrors, pageErrors, blocked } = await open(renderHtmlReport(makeResult({ rehearsal: true })), 'report-rehearsal.html');
+
+    const sections = await page.$$eval('main > section', (els) => els.map((e) => e.id));
+    expect(sections.slice(sections.indexOf('chart-shape-section'), sections.indexOf('chart-shape-section') + 5)).toEqual([
+      'chart-shape-section',
+      'migration',
+      'reconnects',
+      'commands',
+      'chart-throughput-section',
+    ]);
+    const cells = (selector: string) =>
+      page.$$eval(selector, (trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())));
+    expect(await cells('[data-testid="migration-cohorts"] tbody tr')).toEqual([
+      expect.arrayContaining(['C1', '22.0 s', '200', '200', '0']),
+      expect.arrayContaining(['C2', '26.0 s', '200', '200', '0']),
+      expect.arrayContaining(['C3', '36.0 s', '200', '197', '3']),
+    ]);
+    const stranded = await page.$eval('[data-testid="migration-cohorts"] tbody tr.row-fail td.bad', (td) => [td.textContent, getComputedStyle(td).color]);
+    expect(stranded).toEqual(['3', 'rgb(185, 28, 28)']);
+    expect(await cells('[data-testid="reconnect-dips"] tbody tr')).toEqual([['30 s', '32 s', '2 s', '2,000', '420', '+900/s']]);
+    expect(await page.textContent('[data-testid="reconnect-figures"]')).toContain('failed reconnect attempts405');
+    expect(await cells('[data-testid="commands-table"] tfoot tr')).toEqual([
+      ['all groups', '760', '748 (98.42 %)', '7 (0.921 %)', '5 (0.658 %)', '44.13 ms', '174.2 ms', '3,381 ms'],
+    ]);
+    const keyFigures = await page.$$eval('[data-testid="key-figures"] .figure-label', (els) => els.map((e) => e.textContent));
+    expect(keyFigures.slice(-2)).toEqual(['skipped sends', 'generator schedule']);
+
+    const charts = await page.evaluate(() => {
+      const Chart = (window as any).Chart;
+      const shape = Chart.getChart(document.getElementById('chart-shape'));
+      const percentiles = Chart.getChart(document.getElementById('chart-percentiles'));
+      // The violet marker colour must be on the canvas: the cut-over lines were drawn.
+      const canvas = document.getElementById('chart-shape') as HTMLCanvasElement;
+      const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let violet = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3]! > 0 && px[i]! > px[i + 1]! + 40 && px[i + 2]! > px[i + 1]! + 80) violet++;
+      return {
+        markers: shape.options.plugins.fleetstormBand.markers.map((m: { x: number; label: string }) => `${m.label}@${m.x}`),
+        violet,
+        curves: percentiles.data.datasets.map((d: { label: string }) => d.label),
+      };
+    });
+    expect(charts.markers).toEqual(['C1@22', 'C2@26', 'C3@36']);
+    expect(charts.violet).toBeGreaterThan(100);
+    expect(charts.curves).toEqual(['connect', 'subscribe', 'publish ack', 'end to end', 'reconnect gap', 'command round trip']);
+
+    await page.screenshot({ path: join(OUT, 'report-rehearsal.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(blocked).toEqual([]);
+    await page.close();
+  });
+
   it('keeps hostile scenario names and error reasons inert', async () => {
     const evil = '</script><script>window.__xss=1;alert(1)</script><!--';
     const result = makeResult({ name: evil, errorReasons: ['<img src=x onerror="window.__xss=2">', evil] });

@@ -12,9 +12,32 @@ export const CLIENT_SCRIPT = String.raw`
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.legend.labels.boxWidth = 14;
 
+  var MARKER_COLOUR = 'rgba(124, 58, 237, 0.75)';
+  function drawMarkers(chart, markers) {
+    var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+    ctx.save();
+    ctx.strokeStyle = MARKER_COLOUR;
+    ctx.fillStyle = MARKER_COLOUR;
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.font = '10px ' + Chart.defaults.font.family;
+    ctx.textAlign = 'center';
+    markers.forEach(function (m) {
+      var px = x.getPixelForValue(m.x);
+      if (px < area.left || px > area.right) return;
+      ctx.beginPath();
+      ctx.moveTo(px, area.top + 30);
+      ctx.lineTo(px, area.bottom);
+      ctx.stroke();
+      ctx.fillText(m.label, px, area.top + 26);
+    });
+    ctx.restore();
+  }
+
   var bandPlugin = {
     id: 'fleetstormBand',
     beforeDatasetsDraw: function (chart, args, opts) {
+      if (opts && opts.markers && opts.markers.length) drawMarkers(chart, opts.markers);
       if (!opts || opts.from == null) return;
       var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
       var left = Math.max(x.getPixelForValue(opts.from), area.left);
@@ -35,7 +58,8 @@ export const CLIENT_SCRIPT = String.raw`
     if (!canvas) return;
     var config = spec.config;
     config.options.plugins = config.options.plugins || {};
-    config.options.plugins.fleetstormBand = spec.band || {};
+    var band = spec.band || {};
+    config.options.plugins.fleetstormBand = { from: band.from, to: band.to, label: band.label, markers: spec.markers || [] };
     config.options.interaction = { mode: 'nearest', axis: 'x', intersect: false };
     (spec.fixedTicks || []).forEach(function (fixed) {
       var scale = config.options.scales[fixed.axis];

@@ -14,12 +14,15 @@ import { escapeHtml, jsonForScript, scriptForInline } from './escape.ts';
 import { renderBrokerSection } from './sections/broker.ts';
 import { renderCapacitySection } from './sections/capacity.ts';
 import { renderChart } from './sections/chart.ts';
+import { renderCommands } from './sections/commands.ts';
 import { renderErrorTotals } from './sections/errors-table.ts';
 import { renderBaseline, renderThresholds } from './sections/gates.ts';
 import { renderGroups } from './sections/groups.ts';
 import { renderHeader } from './sections/header.ts';
 import { renderHosts } from './sections/hosts.ts';
 import { renderKeyFigures } from './sections/key-figures.ts';
+import { renderMigration } from './sections/migration.ts';
+import { renderReconnects } from './sections/reconnects.ts';
 import { renderScenario } from './sections/scenario.ts';
 import { STYLES } from './styles.ts';
 import { computeVerdict, whatBrokeFirst } from './verdict.ts';
@@ -43,6 +46,9 @@ export function renderHtmlReport(result: Result, opts: HtmlReportOptions = {}): 
     renderCapacitySection(opts.capacity),
     renderKeyFigures(result),
     renderChart(charts.shape, 'Connections', 'The result has no timeline.'),
+    renderMigration(result),
+    renderReconnects(result),
+    renderCommands(result),
     renderChart(charts.throughput, 'Throughput per second', 'The result has no timeline.'),
     renderChart(charts.latency, 'Latency over time', 'The result has no timeline.'),
     renderChart(charts.percentiles, 'Latency distribution', 'No latency samples were recorded.'),

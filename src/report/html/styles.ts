@@ -7,6 +7,8 @@ body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.5 system
 main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 28px; margin: 0; line-height: 1.2; word-break: break-word; }
 h2 { font-size: 17px; margin: 0 0 8px; }
+h3 { font-size: 14px; margin: 18px 0 6px; }
+ul.migration-cost { margin: 0; padding-left: 20px; }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 section, .page-header { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 16px 20px; margin: 0 0 16px; }
 .kicker { margin: 0 0 2px; text-transform: uppercase; letter-spacing: .06em; font-size: 11px; color: var(--muted); }
@@ -30,6 +32,7 @@ table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nu
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); white-space: nowrap; }
 .num { text-align: right; white-space: nowrap; }
+.nowrap { white-space: nowrap; }
 tfoot tr.total th, tfoot tr.total td { font-weight: 700; border-top: 2px solid var(--line); }
 .table-scroll { overflow-x: auto; }
 table.compact { width: auto; min-width: 360px; margin-top: 12px; }

@@ -1,6 +1,6 @@
-// A chart as plain JSON: the Chart.js configuration plus the two things JSON cannot carry
-// (tick label callbacks, the steady-state band), which the page script and the PNG renderer
-// each turn into Chart.js options/plugins the same way.
+// A chart as plain JSON: the Chart.js configuration plus what JSON cannot carry (tick label
+// callbacks, the steady-state band, vertical event markers), which the page script and the PNG
+// renderer each turn into Chart.js options/plugins the same way.
 
 export interface ChartSpec {
   /** DOM id of the canvas and file stem of the PNG. */
@@ -18,6 +18,8 @@ export interface ChartSpec {
   fixedTicks?: Array<{ axis: 'x' | 'y'; ticks: Array<{ value: number; label: string }> }>;
   /** Shaded x range, in the x axis' units (the steady-state period, in seconds). */
   band?: { from: number; to: number; label: string };
+  /** Dashed vertical lines with a short label at the top, in x axis units (cohort cut-overs). */
+  markers?: Array<{ x: number; label: string }>;
 }
 
 export const PALETTE = {

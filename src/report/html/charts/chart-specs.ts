@@ -19,8 +19,8 @@ const LATENCY_COLOURS: Record<LatencyName, string> = {
   subscribe: PALETTE.purple,
   publishAck: PALETTE.teal,
   endToEnd: PALETTE.blue,
-  reconnect: PALETTE.red ?? PALETTE.orange,
-  commandRoundTrip: PALETTE.purple,
+  reconnect: PALETTE.red,
+  commandRoundTrip: PALETTE.sky,
 };
 
 function steadyBand(result: Result): ChartSpec['band'] {
@@ -34,12 +34,22 @@ function series(result: Result, pick: (p: Result['timeline'][number]) => number)
   return result.timeline.map((p) => ({ x: p.t, y: pick(p) }));
 }
 
+/** Migration cut-overs as chart markers: "C1" at the first cohort's cut-over, and so on. */
+function cohortMarkers(result: Result): ChartSpec['markers'] {
+  const cohorts = result.migration?.cohorts ?? [];
+  if (cohorts.length === 0) return undefined;
+  return cohorts.map((c) => ({ x: c.atMs / 1000, label: `C${c.index + 1}` }));
+}
+
 export function shapeChart(result: Result): ChartSpec | null {
   if (result.timeline.length === 0) return null;
+  const markers = cohortMarkers(result);
+  const caption =
+    'Open connections each second against the ramp the plan asked for. A gap means the broker (or the load host) could not keep up with the connect rate; a dip later on is connections lost and coming back.';
   return {
     id: 'chart-shape',
     title: 'Connections: planned ramp vs reality',
-    caption: 'Open connections each second against the ramp the plan asked for. A gap means the broker (or the load host) could not keep up with the connect rate.',
+    caption: markers ? `${caption} Dashed violet lines (C1, C2, …) mark the migration cohorts' cut-overs.` : caption,
     config: {
       type: 'line',
       data: {
@@ -51,6 +61,7 @@ export function shapeChart(result: Result): ChartSpec | null {
       options: { scales: { x: timeAxis(), y: { beginAtZero: true, title: { display: true, text: 'connections' } } } },
     },
     band: steadyBand(result),
+    ...(markers ? { markers } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 // Node-side twin of the page script (client-script.ts): a ChartSpec → a Chart.js configuration
-// with its tick callbacks and the steady-state band plugin, for the PNG renderer.
+// with its tick callbacks and the plugin drawing the steady-state band and event markers, for the
+// PNG renderer.
 
 import type { ChartSpec } from './chart-spec.ts';
 
@@ -7,6 +8,7 @@ interface BandOptions {
   from?: number;
   to?: number;
   label?: string;
+  markers?: Array<{ x: number; label: string }>;
 }
 
 interface ChartLike {
@@ -20,14 +22,50 @@ interface CanvasRenderingContext2DLike {
   restore(): void;
   fillRect(x: number, y: number, w: number, h: number): void;
   fillText(text: string, x: number, y: number): void;
+  beginPath(): void;
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  stroke(): void;
+  setLineDash(segments: number[]): void;
   fillStyle: unknown;
+  strokeStyle: unknown;
+  lineWidth: number;
+  textAlign: string;
   font: string;
+}
+
+/** Marker colour (violet), the same in the page script. */
+const MARKER_COLOUR = 'rgba(124, 58, 237, 0.75)';
+
+function drawMarkers(chart: ChartLike, markers: NonNullable<BandOptions['markers']>, fontFamily: string): void {
+  const x = chart.scales.x!;
+  const area = chart.chartArea;
+  const ctx = chart.ctx;
+  ctx.save();
+  ctx.strokeStyle = MARKER_COLOUR;
+  ctx.fillStyle = MARKER_COLOUR;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([3, 3]);
+  ctx.font = `10px ${fontFamily}`;
+  ctx.textAlign = 'center';
+  for (const m of markers) {
+    const px = x.getPixelForValue(m.x);
+    if (px < area.left || px > area.right) continue;
+    ctx.beginPath();
+    // Labels sit below the band's own label, which is drawn at the top.
+    ctx.moveTo(px, area.top + 30);
+    ctx.lineTo(px, area.bottom);
+    ctx.stroke();
+    ctx.fillText(m.label, px, area.top + 26);
+  }
+  ctx.restore();
 }
 
 export function bandPlugin(fontFamily: string) {
   return {
     id: 'fleetstormBand',
     beforeDatasetsDraw(chart: ChartLike, _args: unknown, opts: BandOptions) {
+      if (opts?.markers?.length) drawMarkers(chart, opts.markers, fontFamily);
       if (!opts || opts.from === undefined || opts.to === undefined) return;
       const x = chart.scales.x!;
       const area = chart.chartArea;
@@ -50,7 +88,7 @@ export function bandPlugin(fontFamily: string) {
 export function toChartJsConfig(spec: ChartSpec, fontFamily: string): Record<string, unknown> {
   const config = structuredClone(spec.config) as ChartSpec['config'] & { plugins?: unknown[] };
   const options = config.options as Record<string, any>;
-  options.plugins = { ...(options.plugins ?? {}), fleetstormBand: spec.band ?? {} };
+  options.plugins = { ...(options.plugins ?? {}), fleetstormBand: { ...(spec.band ?? {}), markers: spec.markers ?? [] } };
   options.plugins.title = { display: true, text: spec.title, font: { size: 15, weight: 'bold' } };
   for (const fixed of spec.fixedTicks ?? []) {
     const ticks = fixed.ticks;

@@ -12,7 +12,8 @@ export function renderHeader(result: Result, verdict: Verdict, brokeFirst: Broke
     ['started', run.startedAt],
     ['duration', fmtDuration(run.durationMs)],
     ['brokers', run.brokers.join(', ') || '–'],
-    ['fleetstorm', `${run.version} on Node ${run.node}`],
+    ...(run.brokerVersion ? [['broker version', run.brokerVersion] as [string, string]] : []),
+    ['fleetstorm', `${run.version} on Node ${run.node}${run.generatorHost ? ` (${run.generatorHost})` : ''}`],
     ['scenario sha256', scenario.sha256.slice(0, 16)],
   ];
   const warnings: string[] = [];

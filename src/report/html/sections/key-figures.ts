@@ -1,5 +1,5 @@
 // The handful of numbers a capacity planner quotes: how many devices, what rate, what latency,
-// what was lost.
+// what was lost — and whether the load generator itself kept to its schedule.
 
 import type { Result } from '../../types.ts';
 import { escapeHtml } from '../escape.ts';
@@ -19,7 +19,7 @@ export function keyFigures(result: Result): Figure[] {
     {
       label: 'devices connected',
       value: fmtInt(s.connections.succeeded),
-      detail: `of ${fmtInt(s.connections.attempted)} attempted · ${fmtInt(s.connections.failed)} failed`,
+      detail: `of ${fmtInt(s.connections.attempted)} attempted · ${fmtInt(s.connections.failed)} failed${s.connections.reconnects ? ` · counts include ${fmtInt(s.connections.reconnects)} reconnects` : ''}`,
       bad: s.connections.failed > 0,
     },
     { label: 'peak concurrent', value: fmtInt(s.connections.peakConcurrent), detail: 'connections open at once' },
@@ -38,7 +38,35 @@ export function keyFigures(result: Result): Figure[] {
     { label: 'lost', value: fmtInt(s.messages.lost), detail: `${fmtPercent(s.messages.lossRate)} of ${fmtInt(s.messages.expected)} expected`, bad: s.messages.lost > 0 },
     { label: 'duplicated', value: fmtInt(s.messages.duplicated), detail: `${fmtInt(s.messages.outOfOrder)} out of order`, bad: s.messages.duplicated > 0 },
     { label: 'errors', value: fmtInt(errors), detail: `${Object.keys(s.errors).length} distinct reason(s)`, bad: errors > 0 },
+    ...optionalFigures(result),
   ];
+}
+
+/** A share of late sends above which the generator, not the broker, may be what was measured. */
+const LATE_SHARE_BAD = 0.01;
+
+/** Figures only some runs have: sends skipped while offline, and whether the generator kept up. */
+function optionalFigures(result: Result): Figure[] {
+  const s = result.summary;
+  const figures: Figure[] = [];
+  const skipped = s.messages.skipped ?? 0;
+  if (skipped > 0) {
+    figures.push({ label: 'skipped sends', value: fmtInt(skipped), detail: 'scheduled while the device was offline (churn, restart, migration)' });
+  }
+  const schedule = result.run.schedule;
+  if (schedule) {
+    const lateShare = s.messages.published > 0 ? schedule.late / s.messages.published : 0;
+    figures.push({
+      label: 'generator schedule',
+      value: schedule.late === 0 ? 'on time' : `${fmtInt(schedule.late)} late`,
+      detail:
+        schedule.late === 0
+          ? `every publish within 10 ms of its time · worst lag ${fmtMs(schedule.maxLagMs)}`
+          : `${fmtPercent(lateShare)} of publishes > 10 ms behind · worst lag ${fmtMs(schedule.maxLagMs)}`,
+      bad: lateShare >= LATE_SHARE_BAD,
+    });
+  }
+  return figures;
 }
 
 export function renderKeyFigures(result: Result): string {
