@@ -30,6 +30,8 @@ export function scaledCount(count: number, factor: number): number {
 export function scenarioAtFactor(scenario: Scenario, vary: CapacitySpec['vary'], factor: number, holdMs: number): Scenario {
   const out = structuredClone(scenario);
   out.durationMs = holdMs;
+  // A step is one steady hold at one load: a load profile would override the hold.
+  delete out.stages;
   const moreClients = vary === 'connections' || vary === 'both';
   for (const g of out.groups) {
     if (moreClients) {

@@ -66,6 +66,9 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
         maxLagMs: Math.max(0, ...shards.map((s) => s.schedule.maxLagMs)),
       },
       generatorHost: os.hostname(),
+      ...(scenario.stages && steadyStart !== null
+        ? { stages: scenario.stages.map((st) => ({ ...st, startMs: Math.round(steadyStart - meta.startedAt + st.startMs) })) }
+        : {}),
     },
     summary: summaryOf(total, steadySeconds),
     groups,

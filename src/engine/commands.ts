@@ -2,12 +2,14 @@
 // group, round-robin over them, at an open-model rate; a device answers after its think time by
 // publishing the command's tracking header back (flag REPLY) on its reply topic. The sender
 // measures the round trip from the command's intended send time and counts commands whose
-// reply came late or never.
+// reply came late or never. Under a load profile the schedule re-bases at each stage like the
+// publisher's, and commands go round-robin over the target devices the stage owes deliveries.
 
 import { buildPublishTemplate } from '../client/fast-codec.ts';
 import { FLAG_COMMAND, FLAG_REPLY, TRACKING_HEADER_BYTES, writeTrackingHeader } from '../client/tracking.ts';
 import type { Fleet, FleetGroup } from './fleet.ts';
 import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
+import type { StagePlan } from './stage-plan.ts';
 import { topicMatches, parseShared } from './topic-trie.ts';
 
 export class CommandSender {
@@ -17,11 +19,13 @@ export class CommandSender {
   private readonly streamIndex: Uint32Array;
   private readonly streamSeq: Uint32Array;
   private readonly streamPhase: Float64Array;
+  /** The n of the current stage, the stage, and every command so far (for round-robin targets). */
   private readonly streamN: Uint32Array;
+  private readonly streamStage: Uint16Array;
+  private readonly streamTotal: Uint32Array;
   /** Deliveries one command owes its target group (0 when the targets do not subscribe to it). */
   private owed: number[][] = [];
-  private startAt = 0;
-  private endAt = 0;
+  private plan: StagePlan | null = null;
   private running = false;
   active = 0;
   // Replies waiting for their think time: client and the command's header, by slot.
@@ -43,6 +47,8 @@ export class CommandSender {
     this.streamSeq = new Uint32Array(n);
     this.streamPhase = new Float64Array(n);
     this.streamN = new Uint32Array(n);
+    this.streamStage = new Uint16Array(n);
+    this.streamTotal = new Uint32Array(n);
     let stream = 0;
     let client = 0;
     for (const s of slices) {
@@ -58,9 +64,8 @@ export class CommandSender {
     }
   }
 
-  start(startAt: number, endAt: number): void {
-    this.startAt = startAt;
-    this.endAt = endAt;
+  start(plan: StagePlan): void {
+    this.plan = plan;
     this.running = true;
     this.owed = this.fleet.groups.map((g) => g.commands.map((c) => (targetsSubscribe(this.fleet, g, c.target, c.topic) ? 1 : 0)));
     this.active = this.streamClient.length;
@@ -69,7 +74,30 @@ export class CommandSender {
       const interval = g.commands[this.streamCmd[s]].intervalMs;
       const slot = (this.streamIndex[s] * g.commands.length + this.streamCmd[s]) / (g.spec.count * g.commands.length);
       this.streamPhase[s] = slot * interval;
-      this.runner.scheduleCommand(s, startAt + this.streamPhase[s]);
+      this.schedule(s, 0, 0);
+    }
+  }
+
+  /** Schedules command n of stream s in stage k, or the first of the next stage that sends. */
+  private schedule(s: number, k: number, n: number): void {
+    const plan = this.plan!;
+    const interval = this.fleet.groups[this.streamGroup[s]].commands[this.streamCmd[s]].intervalMs;
+    for (;;) {
+      const stage = plan.stages[k];
+      if (stage.rate > 0) {
+        const due = stage.start + this.streamPhase[s] / stage.rate + n * (interval / stage.rate);
+        if (due < stage.end) {
+          this.streamStage[s] = k;
+          this.streamN[s] = n;
+          this.runner.scheduleCommand(s, due);
+          return;
+        }
+      }
+      if (++k >= plan.stages.length) {
+        this.active--;
+        return;
+      }
+      n = 0;
     }
   }
 
@@ -80,21 +108,21 @@ export class CommandSender {
 
   fire(s: number, due: number, now: number): void {
     if (!this.running) return;
-    if (due >= this.endAt) {
-      this.active--;
-      return;
-    }
+    const plan = this.plan!;
     const groupIndex = this.streamGroup[s];
     const g = this.fleet.groups[groupIndex];
     const k = this.streamCmd[s];
     const cmd = g.commands[k];
-    const n = this.streamN[s]++;
+    const i = this.streamIndex[s];
+    const targets = plan.staged ? plan.commandTargets(cmd.target, due) : this.fleet.groups[cmd.target].spec.count;
+    this.schedule(s, this.streamStage[s], this.streamN[s] + 1);
+    // Offline by plan, or nobody to command in this stage: no command, and no skipped one.
+    if (plan.staged && (targets === 0 || !plan.sendsAt(groupIndex, i, due))) return;
+    const n = this.streamTotal[s]++;
     const conn = this.runner.conns[this.streamClient[s]];
     const metrics = this.runner.metrics;
     if (conn !== null && conn.connected) {
-      const i = this.streamIndex[s];
-      const targetCount = this.fleet.groups[cmd.target].spec.count;
-      const target = (i + n * g.spec.count) % targetCount;
+      const target = (i + n * g.spec.count) % targets;
       const { seed, broker } = this.fleet.scenario;
       const ctx = { i, group: g.spec.name, seed, clientId: '', target };
       ctx.clientId = g.clientId(ctx);
@@ -117,7 +145,6 @@ export class CommandSender {
     } else {
       metrics.counters[groupIndex].skipped++;
     }
-    this.runner.scheduleCommand(s, this.startAt + this.streamPhase[s] + (n + 1) * cmd.intervalMs);
   }
 
   /** A device received a command: answer after its group's think time. Returns the slot. */

@@ -2,10 +2,13 @@
 // start + phase + n·interval, computed from the start and never from the previous send, so a
 // stall shows up as late sends and as latency (measured from the intended time) rather than as
 // a quietly lower rate. Phases are spread evenly over a group so it never fires in lockstep.
+// A load profile re-bases the schedule at each stage: send n of stage k is due at
+// start_k + (phase + n·interval) / rate_k, and the last one of a stage is due before its end.
 
 import { buildPublishTemplate, type PublishTemplate } from '../client/fast-codec.ts';
 import { writeTrackingHeader } from '../client/tracking.ts';
 import type { FanoutTable } from './fanout.ts';
+import type { StagePlan } from './stage-plan.ts';
 import { mixSeed } from '../scenario/random.ts';
 import type { Fleet } from './fleet.ts';
 import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
@@ -19,8 +22,10 @@ export class Publisher {
   private readonly streamGroup: Uint16Array;
   private readonly streamIndex: Uint32Array;
   private readonly streamSeq: Uint32Array;
-  /** Sends scheduled so far per stream (sent or skipped): the n in start + phase + n·interval. */
+  /** Sends scheduled so far per stream in its current stage: the n in start + phase + n·interval. */
   private readonly streamN: Uint32Array;
+  /** Stage of each stream's next send. */
+  private readonly streamStage: Uint16Array;
   private readonly streamPhase: Float64Array;
   /** Per-stream PRNG state (xorshift32) for jitter and Poisson gaps, seeded per stream id. */
   private readonly streamRng: Uint32Array;
@@ -28,10 +33,9 @@ export class Publisher {
   private readonly streamNextDue: Float64Array;
   /** First stream of each local client (streams of a client are contiguous). */
   private readonly clientFirstStream: Int32Array;
-  private startAt = 0;
   private readonly templates: (PublishTemplate | null)[];
-  private fanout: FanoutTable | null = null;
-  private endAt = 0;
+  private plan: StagePlan | null = null;
+  private fanoutAt: ((due: number) => FanoutTable) | null = null;
   private running = false;
   /** Streams whose last send (due before endAt) has not fired yet. */
   active = 0;
@@ -50,6 +54,7 @@ export class Publisher {
     this.streamIndex = new Uint32Array(n);
     this.streamSeq = new Uint32Array(n);
     this.streamN = new Uint32Array(n);
+    this.streamStage = new Uint16Array(n);
     this.streamPhase = new Float64Array(n);
     this.streamRng = new Uint32Array(n);
     this.streamNextDue = new Float64Array(n);
@@ -87,16 +92,45 @@ export class Publisher {
     return (x >>> 0) / 4_294_967_296;
   }
 
-  /** Due time of send n of stream s (fixed arrivals, from the start; jitter spreads it). */
-  private fixedDue(s: number, n: number, interval: number, jitter: number): number {
-    const slot = this.startAt + this.streamPhase[s] + n * interval;
-    return jitter === 0 ? slot : slot + (this.random(s) - 0.5) * jitter * interval;
+  /** Due time of send n of stream s in stage k (fixed arrivals, from the stage start; jitter spreads it). */
+  private fixedDue(s: number, k: number, n: number, interval: number, jitter: number): number {
+    const stage = this.plan!.stages[k];
+    const period = interval / stage.rate;
+    const slot = stage.start + this.streamPhase[s] / stage.rate + n * period;
+    return jitter === 0 ? slot : slot + (this.random(s) - 0.5) * jitter * period;
   }
 
   /** Poisson arrivals: the next due time is the last plus an exponential gap at the mean rate. */
-  private poissonNext(s: number, interval: number): number {
-    this.streamNextDue[s] += -Math.log(1 - this.random(s)) * interval;
+  private poissonNext(s: number, period: number): number {
+    this.streamNextDue[s] += -Math.log(1 - this.random(s)) * period;
     return this.streamNextDue[s];
+  }
+
+  /** Schedules send n of stream s in stage k, or the first of the next stage that sends; none left → inactive. */
+  private schedule(s: number, k: number, n: number): void {
+    const plan = this.plan!;
+    const g = this.fleet.groups[this.streamGroup[s]];
+    const p = this.streamPub[s];
+    const spec = g.spec.publish[p];
+    const interval = g.publishIntervalMs[p];
+    for (;;) {
+      const stage = plan.stages[k];
+      if (stage.rate > 0) {
+        const due = spec.arrival === 'poisson' ? this.poissonNext(s, interval / stage.rate) : this.fixedDue(s, k, n, interval, spec.jitter);
+        if (due < stage.end) {
+          this.streamStage[s] = k;
+          this.streamN[s] = n;
+          this.runner.schedulePublish(s, due);
+          return;
+        }
+      }
+      if (++k >= plan.stages.length) {
+        this.active--;
+        return;
+      }
+      n = 0;
+      this.streamNextDue[s] = plan.stages[k].start;
+    }
   }
 
   get streamCount(): number {
@@ -109,12 +143,11 @@ export class Publisher {
     return out;
   }
 
-  start(startAt: number, endAt: number, fanout: FanoutTable): void {
-    this.fanout = fanout;
-    this.endAt = endAt;
+  start(plan: StagePlan, fanoutAt: (due: number) => FanoutTable): void {
+    this.plan = plan;
+    this.fanoutAt = fanoutAt;
     this.running = true;
     this.active = this.streamCount;
-    this.startAt = startAt;
     for (let s = 0; s < this.streamCount; s++) {
       const g = this.fleet.groups[this.streamGroup[s]];
       const p = this.streamPub[s];
@@ -126,16 +159,11 @@ export class Publisher {
         continue;
       }
       const spec = g.spec.publish[p];
-      this.streamN[s] = 0;
-      if (spec.arrival === 'poisson') {
-        this.streamNextDue[s] = startAt;
-        this.runner.schedulePublish(s, this.poissonNext(s, interval));
-        continue;
-      }
       const slot = (this.streamIndex[s] * g.publish.length + p) / (g.spec.count * g.publish.length);
       // With jitter the phase stays clear of the window edges, so no send jitters out of it.
       this.streamPhase[s] = spec.jitter === 0 ? slot * interval : (spec.jitter / 2 + slot * (1 - spec.jitter)) * interval;
-      this.runner.schedulePublish(s, this.fixedDue(s, 0, interval, spec.jitter));
+      this.streamNextDue[s] = plan.start;
+      this.schedule(s, 0, 0);
     }
   }
 
@@ -154,19 +182,10 @@ export class Publisher {
 
   fire(s: number, due: number, now: number): void {
     if (!this.running) return;
-    if (due >= this.endAt) {
-      this.active--;
-      return;
-    }
-    this.send(s, due, now);
-    const g = this.fleet.groups[this.streamGroup[s]];
-    const p = this.streamPub[s];
-    const spec = g.spec.publish[p];
-    const interval = g.publishIntervalMs[p];
-    // From the start, never from the last send: no drift, and a late send does not shift the rest.
-    const n = ++this.streamN[s];
-    const next = spec.arrival === 'poisson' ? this.poissonNext(s, interval) : this.fixedDue(s, n, interval, spec.jitter);
-    this.runner.schedulePublish(s, next);
+    // A client offline by plan (load profile) does not send, and that is not a skipped send.
+    if (!this.plan!.staged || this.plan!.sendsAt(this.streamGroup[s], this.streamIndex[s], due)) this.send(s, due, now);
+    // From the stage start, never from the last send: no drift, and a late send does not shift the rest.
+    this.schedule(s, this.streamStage[s], this.streamN[s] + 1);
   }
 
   /** One send of stream s with intended time `due`; skipped (and counted) when offline. */
@@ -193,8 +212,8 @@ export class Publisher {
       metrics.counters[groupIndex].published++;
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing
       // is owed yet; from then on the fan-out says who should get it.
-      const fanout = this.fanout;
-      if (fanout !== null && this.running) {
+      const fanout = this.running ? this.fanoutAt!(due) : null;
+      if (fanout !== null) {
         const e = fanout.endpointCount > 1 ? conn.endpoint : 0;
         const base = (s * fanout.endpointCount + e) * fanout.groupCount;
         for (let r = 0; r < fanout.groupCount; r++) {

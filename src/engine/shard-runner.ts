@@ -5,6 +5,12 @@
 // Lifecycle: connect() resolves once every client of the shard is connected and subscribed or
 // has failed → steady(startAt, missing) publishes from `startAt` for the scenario's duration →
 // finish() drains, disconnects and returns the counts.
+//
+// A load profile (scenario.stages, planned in stage-plan.ts) changes who is online and how fast
+// everyone sends, stage by stage: the connect phase connects only the first stage's share, and at
+// each stage start newcomers join at their group's connectRate while leavers disconnect cleanly.
+// The fan-out behind `expected` is worked out per stage, with the clients offline by plan counted
+// out like clients that never connected.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +19,8 @@ import { Connection, type ConnectionListener, type Endpoint } from '../client/co
 import { buildConnectPacket, buildSubscribePacket } from '../client/control-packets.ts';
 import { realClock, type Clock } from './clock.ts';
 import { buildFleet, type Fleet, type FleetGroup } from './fleet.ts';
-import { computeFanout, type MissingClient, type MissingSubscription } from './fanout.ts';
+import { computeFanout, type FanoutTable, type MissingClient, type MissingSubscription } from './fanout.ts';
+import { StagePlan, initialOnline } from './stage-plan.ts';
 import { TimerHeap } from './timer-heap.ts';
 import { backoffDelay, churnRound, cohortRange } from './behaviour.ts';
 import { endpointModel, initialEndpoint } from './endpoints.ts';
@@ -58,11 +65,14 @@ const EV_CHURN = 5;
 const EV_MIGRATE = 6;
 const EV_COMMAND = 7;
 const EV_REPLY = 8;
+const EV_STAGE = 9;
+const EV_LEAVE = 10;
 
 // Why a client is offline on purpose (no error, reconnect already planned).
 const PLAN_NONE = 0;
 const PLAN_CHURN = 1;
 const PLAN_MOVE = 2;
+const PLAN_STAGE = 3; // offline by the load profile: no comeback until a stage brings it back
 
 // Client status.
 const ST_PENDING = 0;
@@ -107,6 +117,13 @@ export class ShardRunner implements ConnectionListener {
   private readonly sliceFirstClient: Int32Array;
   private readonly tlsOptions: tls.ConnectionOptions | undefined;
   private stormStart = 0;
+  /** Clients per slice the connect phase connects (the first stage's share of the group). */
+  private readonly sliceOnline0: Int32Array;
+  private stagePlan: StagePlan | null = null;
+  private steadyMissing: { subscriptions: MissingSubscription[]; clients: MissingClient[] } = { subscriptions: [], clients: [] };
+  /** Fan-out per stage: [2k] before the stage's newcomers count, [2k + 1] from then on. */
+  private fanouts: (FanoutTable | null)[] = [];
+  private streamRefs: { group: number; i: number; pub: number }[] | null = null;
   private resolved = 0;
   private onAllResolved: (() => void) | null = null;
   readonly missingSubscriptions: MissingSubscription[] = [];
@@ -140,6 +157,8 @@ export class ShardRunner implements ConnectionListener {
     this.sliceInFlight = new Int32Array(opts.slices.length);
     this.sliceStormWaiting = new Uint8Array(opts.slices.length);
     this.sliceFirstClient = new Int32Array(opts.slices.length);
+    const online0 = initialOnline(opts.scenario);
+    this.sliceOnline0 = Int32Array.from(opts.slices, (slice) => Math.max(0, Math.min(slice.count, online0[slice.group] - slice.start)));
     let c = 0;
     opts.slices.forEach((slice, s) => {
       this.sliceFirstClient[s] = c;
@@ -175,16 +194,29 @@ export class ShardRunner implements ConnectionListener {
     return new Promise((resolve) => {
       this.onAllResolved = resolve;
       if (this.clientCount === 0) return resolve();
+      // Clients the first stage has offline are resolved at once: planned, not failed.
+      this.slices.forEach((slice, s) => {
+        for (let k = this.sliceOnline0[s]; k < slice.count; k++) {
+          this.plan[this.sliceFirstClient[s] + k] = PLAN_STAGE;
+          this.resolveOne(this.sliceFirstClient[s] + k);
+        }
+      });
       this.slices.forEach((_, s) => this.heap.push(this.stormStart, s * EV_KINDS + EV_STORM));
     });
   }
 
   /** Planned connections by time `t` (ms since the storm began): the ramp the report compares against. */
   plannedConnected(atMs: number): number {
-    const elapsed = (atMs - this.stormStart) / 1000;
+    if (this.stormStart === 0) return 0;
+    const plan = this.stagePlan;
     let n = 0;
-    for (const slice of this.slices) n += Math.min(slice.count, Math.floor(elapsed * slice.connectRate) + 1);
-    return this.stormStart === 0 ? 0 : n;
+    if (plan !== null && plan.staged && atMs >= plan.start) {
+      for (const slice of this.slices) n += Math.max(0, Math.min(slice.count, plan.plannedOnline(slice.group, atMs) - slice.start));
+      return n;
+    }
+    const elapsed = (atMs - this.stormStart) / 1000;
+    this.slices.forEach((slice, s) => (n += Math.min(this.sliceOnline0[s], Math.floor(elapsed * slice.connectRate) + 1)));
+    return n;
   }
 
   /**
@@ -192,11 +224,82 @@ export class ShardRunner implements ConnectionListener {
    * fleet-wide that are not held, so `expected` counts only deliveries that can happen.
    */
   steady(startAt: number, missing: { subscriptions: MissingSubscription[]; clients: MissingClient[] }): void {
-    const fanout = computeFanout(this.fleet, this.publisher.streamRefs(), missing, endpointModel(this.opts.scenario));
+    const plan = (this.stagePlan = new StagePlan(this.opts.scenario, startAt));
+    this.steadyMissing = missing;
+    this.fanouts = new Array(plan.stages.length * 2).fill(null);
+    this.fanoutOf(0, true);
+    if (plan.stages.length > 1) this.fanoutOf(1, false);
     this.metrics.markSteady(startAt, startAt + this.opts.scenario.durationMs);
-    this.publisher.start(startAt, startAt + this.opts.scenario.durationMs, fanout);
-    this.commands.start(startAt, startAt + this.opts.scenario.durationMs);
+    this.publisher.start(plan, this.fanoutAt);
+    this.commands.start(plan);
+    for (let k = 1; k < plan.stages.length; k++) this.heap.push(plan.stages[k].start, k * EV_KINDS + EV_STAGE);
     this.scheduleBehaviour(startAt);
+  }
+
+  /** The fan-out that applies to a send intended at `due`. */
+  private fanoutAt = (due: number): FanoutTable => {
+    const plan = this.stagePlan!;
+    const k = plan.stageAt(due);
+    return this.fanoutOf(k, k === 0 || due >= plan.fullFrom[k]);
+  };
+
+  /** Stage k's fan-out, worked out on first use: clients the stage does not count are left out. */
+  private fanoutOf(k: number, full: boolean): FanoutTable {
+    const key = 2 * k + (full ? 1 : 0);
+    const cached = this.fanouts[key];
+    if (cached) return cached;
+    const plan = this.stagePlan!;
+    const clients = [...this.steadyMissing.clients];
+    if (plan.staged) {
+      for (const g of this.fleet.groups) for (let i = plan.countedClients(k, g.index, full); i < g.spec.count; i++) clients.push({ group: g.index, i });
+    }
+    this.streamRefs ??= this.publisher.streamRefs();
+    const table = computeFanout(this.fleet, this.streamRefs, { subscriptions: this.steadyMissing.subscriptions, clients }, endpointModel(this.opts.scenario));
+    this.fanouts[key] = table;
+    return table;
+  }
+
+  /** Stage k begins: newcomers join at their group's connectRate, leavers are marked and go a little later. */
+  private stage(k: number): void {
+    const plan = this.stagePlan!;
+    if (this.stopping) return;
+    if (k + 1 < plan.stages.length) this.fanoutOf(k + 1, false); // ahead of need, off the hot path
+    this.slices.forEach((slice, s) => {
+      const prev = plan.online[k - 1][slice.group];
+      const cur = plan.online[k][slice.group];
+      const lo = Math.max(slice.start, Math.min(prev, cur));
+      const hi = Math.min(slice.start + slice.count, Math.max(prev, cur));
+      for (let i = lo; i < hi; i++) {
+        const c = this.sliceFirstClient[s] + (i - slice.start);
+        if (cur > prev) this.heap.push(plan.joinAt(k, slice.group, i), c * EV_KINDS + EV_RECONNECT);
+        else this.plan[c] = PLAN_STAGE;
+      }
+    });
+    this.heap.push(plan.leaveAt[k], k * EV_KINDS + EV_LEAVE);
+  }
+
+  /** Leavers of stage k disconnect cleanly (not an error, not a dropped connection). */
+  private leave(k: number): void {
+    const plan = this.stagePlan!;
+    if (this.stopping) return;
+    this.slices.forEach((slice, s) => {
+      const lo = Math.max(slice.start, plan.online[k][slice.group]);
+      const hi = Math.min(slice.start + slice.count, plan.online[k - 1][slice.group]);
+      for (let i = lo; i < hi; i++) {
+        const c = this.sliceFirstClient[s] + (i - slice.start);
+        const conn = this.conns[c];
+        if (this.onlineByPlan(c, this.clock.now()) || conn === null || !conn.connected) continue;
+        this.plan[c] = PLAN_STAGE;
+        conn.disconnect();
+      }
+    });
+  }
+
+  /** Whether the load profile has client c online at `t` (always, without stages). */
+  private onlineByPlan(c: number, t: number): boolean {
+    const plan = this.stagePlan;
+    if (plan === null || !plan.staged) return true;
+    return this.indexOfClient[c] < plan.online[plan.stageAt(t)][this.groupOfClient[c]];
   }
 
   /** Churn rounds and migration cohorts, from the start of steady state. */
@@ -292,6 +395,8 @@ export class ShardRunner implements ConnectionListener {
     else if (kind === EV_MIGRATE) this.migrate(index, now);
     else if (kind === EV_COMMAND) this.commands.fire(index, due, now);
     else if (kind === EV_REPLY) this.commands.sendReply(index, now);
+    else if (kind === EV_STAGE) this.stage(index);
+    else if (kind === EV_LEAVE) this.leave(index);
   };
 
   scheduleCommand(stream: number, at: number): void {
@@ -319,7 +424,7 @@ export class ShardRunner implements ConnectionListener {
     const max = g.spec.maxConnectsInFlight;
     this.sliceStormWaiting[s] = 0;
     // The n-th connect of the slice is due at start + n·interval; late ones go out at once.
-    while (this.sliceNext[s] < slice.count) {
+    while (this.sliceNext[s] < this.sliceOnline0[s]) {
       const due = this.stormStart + this.sliceNext[s] * interval;
       if (due > now) {
         this.heap.push(due, s * EV_KINDS + EV_STORM);
@@ -429,6 +534,7 @@ export class ShardRunner implements ConnectionListener {
 
   private reconnect(c: number, now: number): void {
     if (this.stopping || this.status[c] === ST_CONNECTING || this.conns[c]?.socket) return;
+    if (!this.onlineByPlan(c, now)) return; // a comeback the load profile has since cancelled
     this.plan[c] = PLAN_NONE;
     this.open(c, now);
   }
@@ -519,6 +625,13 @@ export class ShardRunner implements ConnectionListener {
       this.lostAt[c] = 0;
     }
     this.attempts[c] = 0;
+    if (!this.onlineByPlan(c, now)) {
+      // Its stage ended while it was connecting: leave again, as planned.
+      this.plan[c] = PLAN_STAGE;
+      this.status[c] = ST_READY;
+      conn.disconnect();
+      return;
+    }
     if (conn.persistent && conn.sessionPresent) conn.resendUnacked(now);
     this.publisher.publishOnConnect(c, now);
     const keepaliveMs = g.spec.keepaliveMs;
@@ -579,6 +692,12 @@ export class ShardRunner implements ConnectionListener {
         if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, this.clock.now());
       }
     }
+    const plan = this.stagePlan;
+    if (plan !== null && plan.staged && !retained && this.fleet.groups[group].sharedReceiver < 0 && hasTrackingHeader(buf, start, end)) {
+      // A delivery the stage's fan-out did not owe this client (a newcomer before its stage's
+      // ramp is over): expected and received at once, so it can neither be lost nor excess.
+      if (!plan.countedAt(group, this.indexOfClient[c], readIntendedMs(buf, start))) this.metrics.counters[group].expected++;
+    }
     this.metrics.recordMessage(group, this.receiverOf[c], buf, start, end, nowMs, retained);
   }
 
@@ -600,8 +719,8 @@ export class ShardRunner implements ConnectionListener {
       this.planReconnect(c, now);
       return;
     }
-    // The final disconnect at the end of a run is not a dropped connection.
-    if (this.stopping) counters.open = Math.max(0, counters.open - 1);
+    // The final disconnect at the end of a run, or a stage's planned one, is not a dropped connection.
+    if (this.stopping || plan === PLAN_STAGE) counters.open = Math.max(0, counters.open - 1);
     else counters.connectionClosed();
     if (reason !== null && !this.stopping && plan === PLAN_NONE) counters.countError(reason);
     if (st === ST_SUBSCRIBING && this.resolvedFlag[c] === 0) {
@@ -617,7 +736,7 @@ export class ShardRunner implements ConnectionListener {
     } else if (plan === PLAN_NONE) {
       this.lostAt[c] = now;
       this.planReconnect(c, now);
-    } // PLAN_CHURN: its comeback is already scheduled
+    } // PLAN_CHURN: its comeback is already scheduled; PLAN_STAGE: a later stage brings it back
   }
 
   /** A refused CONNACK already released the in-flight slot; a TCP failure has not. */

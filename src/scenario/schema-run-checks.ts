@@ -1,7 +1,8 @@
-// Rules that span sections (endpoints and migration against broker.urls and group names), and
-// the scale factor applied to the groups.
+// Rules that span sections (endpoints and migration against broker.urls and group names, stages
+// against duration), and the scale factor applied to the groups.
 
 import type { GroupSpec } from './types.ts';
+import { parseDuration } from './units.ts';
 import { isRecord } from './schema-broker.ts';
 import type { CrossCheck } from './schema-check.ts';
 
@@ -17,6 +18,7 @@ export function applyScale(groups: GroupSpec[], scale: number): GroupSpec[] {
 }
 
 export const checkRun: CrossCheck = (root, report) => {
+  checkStages(root, report);
   const broker = isRecord(root.broker) ? root.broker : {};
   const urls = Array.isArray(broker.urls) ? broker.urls.length : broker.url !== undefined ? 1 : 0;
   const groups = Array.isArray(root.groups) ? root.groups.filter(isRecord) : [];
@@ -57,4 +59,27 @@ export const checkRun: CrossCheck = (root, report) => {
     report(['migration', 'cohorts'], `${m.cohorts} cohorts of ${Math.round(cohort * 1000) / 10} % add up to ${Math.round(cohort * m.cohorts * 1000) / 10} %, more than 100 %`);
   }
   if (cohort === 0) report(['migration', 'cohort'], 'must be more than 0 %');
+};
+
+const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
+
+/** Stages replace duration; an `at` must start where the stage before it ends (no overlap, no gap, never backwards). */
+const checkStages: CrossCheck = (root, report) => {
+  if (!Array.isArray(root.stages)) return;
+  if (root.duration !== undefined) report(['duration'], 'leave out duration when stages are given: the steady state lasts as long as the stages together');
+  let end = 0;
+  let prevAt = 0;
+  root.stages.forEach((st, k) => {
+    if (!isRecord(st)) return;
+    const at = st.at !== undefined ? parseDuration(st.at) : null;
+    if (at?.ok) {
+      if (k === 0 && at.value !== 0) report(['stages', 0, 'at'], `the first stage starts with steady state, at 0s, not ${fmtMs(at.value)}`);
+      else if (k > 0 && at.value < prevAt) report(['stages', k, 'at'], `goes backwards: ${fmtMs(at.value)} is before stages[${k - 1}], which starts at ${fmtMs(prevAt)}`);
+      else if (at.value < end) report(['stages', k, 'at'], `overlaps stages[${k - 1}], which runs until ${fmtMs(end)}`);
+      else if (at.value > end) report(['stages', k, 'at'], `leaves a gap after stages[${k - 1}], which ends at ${fmtMs(end)}; stages follow each other (leave out at)`);
+    }
+    prevAt = at?.ok ? at.value : end;
+    const d = parseDuration(st.duration);
+    end = prevAt + (d.ok ? d.value : 0);
+  });
 };

@@ -1,7 +1,7 @@
 // Top-level sections that shape a whole run: the scale factor, broker-side monitoring, the
-// capacity search and the migration rehearsal.
+// capacity search, the migration rehearsal and the load profile (stages).
 
-import type { CapacitySpec, MigrationSpec, MonitorSpec } from './types.ts';
+import type { CapacitySpec, MigrationSpec, MonitorSpec, StageSpec } from './types.ts';
 import { bool, duration, fraction, httpUrl, integer, list, name, number, oneOf, section } from './fields.ts';
 
 export const scaleField = number(0.000001, 1000, 'multiplies every group count, totalRate and connectRate (1 = as written)');
@@ -55,3 +55,27 @@ export const migrationSection = section(
     bridged: m.bridged,
   }),
 );
+
+const stageEntry = section(
+  {
+    name: name('stage name, [a-z0-9-]+ (default stage-1, stage-2, …)').optional(),
+    at: duration({}, 'start of the stage from the start of steady state; optional, checked against the stages before it').optional(),
+    duration: duration({ min: 1 }, 'how long the stage lasts'),
+    connections: fraction('share of every group\'s clients online during the stage (at least one client of a group while above 0 %)').prefault(1),
+    rate: number(0, 1000, 'multiplier of every publish and command rate during the stage (0 = silent)').prefault(1),
+  },
+  'one stage of the load profile',
+);
+
+/** The load profile: stages run back to back from the start of steady state. */
+export const stagesSection = list(stageEntry, {
+  min: 1,
+  description: 'load profile over the steady state (ramp up, hold, peak, ramp down); replaces duration',
+}).transform((list): StageSpec[] => {
+  let startMs = 0;
+  return list.map((st, k) => {
+    const stage = { name: st.name ?? `stage-${k + 1}`, startMs, durationMs: st.duration, connections: st.connections, rate: st.rate };
+    startMs += st.duration;
+    return stage;
+  });
+});

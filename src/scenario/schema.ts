@@ -11,7 +11,7 @@ import { brokerSection, checkBroker, isRecord } from './schema-broker.ts';
 import type { CrossCheck, IssuePath } from './schema-check.ts';
 import { checkGroups, groupsSection } from './schema-group.ts';
 import { applyScale, checkRun } from './schema-run-checks.ts';
-import { capacitySection, migrationSection, monitorSection, scaleField } from './schema-run.ts';
+import { capacitySection, migrationSection, monitorSection, scaleField, stagesSection } from './schema-run.ts';
 
 type ThresholdValue = string | { expr: string; abortOnFail?: boolean };
 
@@ -44,7 +44,7 @@ export const scenarioSchema = section(
     name: name('scenario name, [a-z0-9-]+; names the result folder'),
     description: text('what this scenario models').optional(),
     seed: integer(0, 4_294_967_295, 'seed for every random choice (reproducible runs)').prefault(1),
-    duration: duration({}, 'steady-state time after every group has connected').prefault('60s'),
+    duration: duration({}, 'steady-state time after every group has connected (with stages: their sum)').prefault('60s'),
     drain: duration({}, 'grace time after publishing stops before in-flight messages count as lost').prefault('3s'),
     scale: scaleField.prefault(1),
     broker: brokerSection.prefault({}),
@@ -52,6 +52,7 @@ export const scenarioSchema = section(
     monitor: monitorSection.prefault({}),
     capacity: capacitySection.optional(),
     migration: migrationSection.optional(),
+    stages: stagesSection.optional(),
     thresholds: map(
       thresholdValue,
       'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }',
@@ -64,7 +65,7 @@ export const scenarioSchema = section(
     name: s.name,
     ...(s.description !== undefined ? { description: s.description } : {}),
     seed: s.seed,
-    durationMs: s.duration,
+    durationMs: s.stages ? s.stages.reduce((ms, st) => ms + st.durationMs, 0) : s.duration,
     drainMs: s.drain,
     broker: s.broker,
     groups: applyScale(s.groups, s.scale),
@@ -72,6 +73,7 @@ export const scenarioSchema = section(
     monitor: s.monitor,
     ...(s.capacity ? { capacity: s.capacity } : {}),
     ...(s.migration ? { migration: s.migration } : {}),
+    ...(s.stages ? { stages: s.stages } : {}),
     thresholds: s.thresholds,
   }),
 );

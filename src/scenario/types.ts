@@ -104,6 +104,17 @@ export interface MigrationSpec {
   bridged: boolean;
 }
 
+/** One stage of a load profile (times relative to the start of steady state). */
+export interface StageSpec {
+  name: string;
+  startMs: number;
+  durationMs: number;
+  /** Share of every group's clients online during the stage (the lowest indices), 0..1. */
+  connections: number;
+  /** Multiplier of every publish and command rate during the stage (0 = silent). */
+  rate: number;
+}
+
 export interface CommandSpec {
   /** Target group name; commands address its devices round-robin. */
   to: string;
@@ -169,6 +180,8 @@ export interface Scenario {
   monitor: MonitorSpec;
   capacity?: CapacitySpec;
   migration?: MigrationSpec;
+  /** Load profile; when given, durationMs is the sum of the stage durations. */
+  stages?: StageSpec[];
   /** Threshold expressions keyed by metric path, e.g. `connect.p99: "< 500ms"`. */
   thresholds: Record<string, string | { expr: string; abortOnFail?: boolean }>;
 }
