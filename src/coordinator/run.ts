@@ -79,7 +79,10 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
     nothingConnected = connected === 0 && totalClients > 0;
     if (!nothingConnected) {
       const missing = mergeMissing(reports);
-      const startAt = performance.timeOrigin + performance.now() + (opts.barrierLeadMs ?? 200);
+      // Each host works out the fan-out (a walk of every subscription) before its first send:
+      // about 1 s per 130,000 clients here, so the start barrier leaves it that much room.
+      const lead = opts.barrierLeadMs ?? 200 + Math.ceil(totalClients / 100);
+      const startAt = performance.timeOrigin + performance.now() + lead;
       phase = 'steady';
       progress.note(
         `${connected}/${totalClients} connected; steady state for ${scenario.durationMs / 1000}s` +
