@@ -62,7 +62,9 @@ export function environmentDiffs(baseline: Baseline, current: BaselineEnvironmen
   diff('host', was.hostname, current.hostname);
   diff('node', was.node, current.node);
   diff('fleetstorm version', was.fleetstormVersion, current.fleetstormVersion);
-  diff('brokers', was.brokers.join(','), current.brokers.join(','));
+  // The embedded broker listens on a fresh port every run: its address says nothing.
+  const embedded = was.brokerVersion?.includes('embedded') && current.brokerVersion?.includes('embedded');
+  if (!embedded) diff('brokers', was.brokers.join(','), current.brokers.join(','));
   diff('broker version', was.brokerVersion, current.brokerVersion);
   return out;
 }
