@@ -98,6 +98,7 @@ function stepLine(s: CapacityStep): string {
   return `   step ${s.k + 1} BAD: ${figures}; ${describeBrokeFirst(brokeFirstAt(s))}`;
 }
 
+// Not unref'd: between two steps against an external broker nothing else keeps the process alive.
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
