@@ -111,7 +111,8 @@ export function recommend(good: readonly CapacityStep[], lastGood: CapacityStep,
     receivedPerSec: pair(lastGood.receivedPerSec, 1),
     p99:
       warn && page
-        ? { metric, warnAtFactor, pageAtFactor, warnMs: warn.ms, pageMs: page.ms, warnMethod: warn.method, pageMethod: page.method }
+        ? // Measured p99 is noisy from step to step; a paging level below the warning one would be useless.
+          { metric, warnAtFactor, pageAtFactor, warnMs: warn.ms, pageMs: Math.max(page.ms, warn.ms), warnMethod: warn.method, pageMethod: page.method }
         : null,
   };
 }
