@@ -38,7 +38,8 @@ export function scenarioAtFactor(scenario: Scenario, vary: CapacitySpec['vary'],
       g.count = scaledCount(g.count, factor);
       g.connectRate = g.connectRate * factor;
     }
-    for (const p of g.publish) {
+    // Commands scale like publish streams.
+    for (const p of [...g.publish, ...(g.commands ?? [])]) {
       if (p.totalRate !== undefined && vary !== 'connections') p.totalRate *= factor;
       if (p.rate !== undefined && vary === 'rate') p.rate *= factor;
     }
@@ -54,6 +55,9 @@ export function plannedClients(scenario: Scenario): number {
 /** Messages per second a scenario plans to publish (before fan-out). */
 export function plannedPublishRate(scenario: Scenario): number {
   let rate = 0;
-  for (const g of scenario.groups) for (const p of g.publish) rate += p.totalRate ?? (p.rate ?? 0) * g.count;
+  for (const g of scenario.groups) {
+    for (const p of g.publish) rate += p.totalRate ?? (p.rate ?? 0) * g.count;
+    for (const c of g.commands ?? []) rate += c.totalRate ?? (c.rate ?? 0) * g.count; // (+ as many replies)
+  }
   return rate;
 }

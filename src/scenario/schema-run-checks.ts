@@ -14,6 +14,7 @@ export function applyScale(groups: GroupSpec[], scale: number): GroupSpec[] {
     count: Math.max(1, Math.round(g.count * scale)),
     connectRate: g.connectRate * scale,
     publish: g.publish.map((p) => (p.totalRate !== undefined ? { ...p, totalRate: p.totalRate * scale } : p)),
+    commands: (g.commands ?? []).map((c) => (c.totalRate !== undefined ? { ...c, totalRate: c.totalRate * scale } : c)),
   }));
 }
 
