@@ -1,9 +1,8 @@
 // Scenario loading as the commands need it: `--set`, `--duration` and `--broker` folded in,
-// thresholds parsed up front, every problem reported at once as a usage error (exit 2).
+// every problem (thresholds included) reported at once as a usage error (exit 2).
 
 import { loadScenario, ScenarioError, formatIssues, overridesForCli } from '../scenario/load.ts';
-import { parseThresholds } from '../gate/threshold.ts';
-import type { LoadedScenario, ValidationIssue } from '../scenario/types.ts';
+import type { LoadedScenario } from '../scenario/types.ts';
 import { CliError, EXIT_USAGE } from './exit-codes.ts';
 
 export interface LoadFlags {
@@ -21,8 +20,5 @@ export function loadForCli(file: string, flags: LoadFlags): LoadedScenario {
     if (err instanceof ScenarioError) throw new CliError(formatIssues(err.issues), EXIT_USAGE);
     throw err;
   }
-  const { scenario } = loaded;
-  const issues: ValidationIssue[] = parseThresholds(scenario.thresholds, scenario.groups.map((g) => g.name)).issues;
-  if (issues.length) throw new CliError(formatIssues(issues), EXIT_USAGE);
   return loaded;
 }

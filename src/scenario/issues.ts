@@ -9,6 +9,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
+    else if (typeof segment === 'string' && segment.startsWith('[')) out += segment; // a quoted key: thresholds["a.b"]
     else out += out ? `.${String(segment)}` : String(segment);
   }
   return out || '(root)';

@@ -5,6 +5,7 @@ import type { GroupSpec } from './types.ts';
 import { parseDuration } from './units.ts';
 import { isRecord } from './schema-broker.ts';
 import type { CrossCheck } from './schema-check.ts';
+import { parseThresholds } from '../gate/threshold.ts';
 
 /** scale multiplies counts (at least 1 client), totalRates and connectRates; per-client rates stay. */
 export function applyScale(groups: GroupSpec[], scale: number): GroupSpec[] {
@@ -17,6 +18,18 @@ export function applyScale(groups: GroupSpec[], scale: number): GroupSpec[] {
     commands: (g.commands ?? []).map((c) => (c.totalRate !== undefined ? { ...c, totalRate: c.totalRate * scale } : c)),
   }));
 }
+
+/** Threshold expressions are parsed with the rest, so a typo there is reported in the same pass. */
+export const checkThresholds: CrossCheck = (root, report) => {
+  if (!isRecord(root.thresholds)) return;
+  const groups = Array.isArray(root.groups) ? root.groups.filter(isRecord).map((g) => String(g.name)) : [];
+  // Values of the wrong type are the schema's to report; here only the expressions are read.
+  const readable = Object.fromEntries(Object.entries(root.thresholds).filter(([, v]) => typeof v === 'string' || (isRecord(v) && typeof v.expr === 'string')));
+  for (const issue of parseThresholds(readable, groups).issues) {
+    const key = issue.path.slice('thresholds'.length);
+    report(['thresholds', key], issue.message);
+  }
+};
 
 export const checkRun: CrossCheck = (root, report) => {
   checkStages(root, report);

@@ -10,7 +10,7 @@ import { orderIssues } from './issues.ts';
 import { brokerSection, checkBroker, isRecord } from './schema-broker.ts';
 import type { CrossCheck, IssuePath } from './schema-check.ts';
 import { checkGroups, groupsSection } from './schema-group.ts';
-import { applyScale, checkRun } from './schema-run-checks.ts';
+import { applyScale, checkRun, checkThresholds } from './schema-run-checks.ts';
 import { capacitySection, migrationSection, monitorSection, scaleField, stagesSection } from './schema-run.ts';
 
 type ThresholdValue = string | { expr: string; abortOnFail?: boolean };
@@ -78,7 +78,7 @@ export const scenarioSchema = section(
   }),
 );
 
-const crossChecks: CrossCheck[] = [checkBroker, checkGroups, checkRun];
+const crossChecks: CrossCheck[] = [checkBroker, checkGroups, checkRun, checkThresholds];
 
 /** YAML `key:` with nothing after it means "not given", so defaults apply (and `--set key=` unsets). */
 export function dropNullKeys(value: unknown): unknown {
