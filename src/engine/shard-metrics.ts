@@ -2,7 +2,7 @@
 // per-second histograms behind the timeline, and the receive tracker. The record* methods are
 // the hot path: numbers in, no allocation.
 
-import { hasTrackingHeader, readIntendedMs, readSeq, readStream } from '../client/tracking.ts';
+import { readIntendedMs, readSeq, readStream } from '../client/tracking.ts';
 import { GroupCounters } from '../metrics/counters.ts';
 import { createLatencyHistogram, encodeHistogram, recordMicros, type Histogram } from '../metrics/histogram.ts';
 
@@ -106,12 +106,11 @@ export class ShardMetrics {
     recordMicros(this.histograms[group].publishAck, ms * 1000);
   }
 
-  recordMessage(group: number, receiver: number, buf: Buffer, start: number, end: number, nowMs: number, retained = false): void {
+  /** A delivery; `tracked` when its payload starts with this run's tracking header. */
+  recordMessage(group: number, receiver: number, buf: Buffer, start: number, nowMs: number, tracked: boolean): void {
     const c = this.counters[group];
     c.received++;
-    // A retained message replayed on subscribe was published earlier (maybe by another run): it
-    // is a delivery, but not one of this run's tracked stream.
-    if (retained || !hasTrackingHeader(buf, start, end)) return;
+    if (!tracked) return;
     const us = (nowMs - readIntendedMs(buf, start)) * 1000;
     recordMicros(this.histograms[group].endToEnd, us);
     recordMicros(this.e2eSecond, us);

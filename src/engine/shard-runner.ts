@@ -670,7 +670,10 @@ export class ShardRunner implements ConnectionListener {
   onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void {
     const c = conn.id;
     const group = this.groupOfClient[c];
-    if (!retained && hasTrackingHeader(buf, start, end)) {
+    // A retained message replayed on subscribe was published earlier (maybe by another run): a
+    // delivery, but not part of this run's tracked streams.
+    const tracked = !retained && hasTrackingHeader(buf, start, end);
+    if (tracked) {
       const flags = readFlags(buf, start);
       if (flags & FLAG_REPLY) {
         // An answer to a command: a round trip for the client that sent it (the stream id says
@@ -684,21 +687,21 @@ export class ShardRunner implements ConnectionListener {
           return;
         }
         const k = this.commands.commandOfStream(g, stream);
-        this.metrics.recordReply(group, this.clock.now() - readIntendedMs(buf, start), g.commands[k].spec.timeoutMs);
+        this.metrics.recordReply(group, nowMs - readIntendedMs(buf, start), g.commands[k].spec.timeoutMs);
         return;
       }
       if (flags & FLAG_COMMAND) {
         const reply = this.fleet.groups[group].spec.reply;
-        if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, this.clock.now());
+        if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, nowMs);
       }
     }
     const plan = this.stagePlan;
-    if (plan !== null && plan.staged && !retained && this.fleet.groups[group].sharedReceiver < 0 && hasTrackingHeader(buf, start, end)) {
+    if (tracked && plan !== null && plan.staged && this.fleet.groups[group].sharedReceiver < 0) {
       // A delivery the stage's fan-out did not owe this client (a newcomer before its stage's
       // ramp is over): expected and received at once, so it can neither be lost nor excess.
       if (!plan.countedAt(group, this.indexOfClient[c], readIntendedMs(buf, start))) this.metrics.counters[group].expected++;
     }
-    this.metrics.recordMessage(group, this.receiverOf[c], buf, start, end, nowMs, retained);
+    this.metrics.recordMessage(group, this.receiverOf[c], buf, start, nowMs, tracked);
   }
 
   onClose(conn: Connection, reason: string | null): void {
