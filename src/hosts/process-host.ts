@@ -39,7 +39,7 @@ export class AgentProcess {
       // A small young generation: an agent holds thousands of long-lived sockets and little
       // short-lived garbage, so 1 MB semi-spaces cut its resident memory by ~50 MB at no
       // measurable CPU cost (bench:headline, quick run, 2026-11-27).
-      execArgv: [...process.execArgv, '--max-semi-space-size=1'],
+      execArgv: [...process.execArgv, '--max-semi-space-size=1', '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       // Structured clone keeps results and samples exact and is cheaper than JSON for big ones.
       serialization: 'advanced',
