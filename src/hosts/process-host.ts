@@ -11,8 +11,9 @@ import type { HostInfo } from '../report/types.ts';
 import type { FromChild, ToChild } from './process-entry.ts';
 import type { HostCommand, HostEvent } from './protocol.ts';
 import { RemoteHost, type Channel } from './remote-host.ts';
+import { hostEntry } from './entry-path.ts';
 
-const ENTRY = fileURLToPath(new URL('./process-entry.mjs', import.meta.url));
+const ENTRY = hostEntry('process-entry.mjs');
 
 /** After the last channel closed: how long the child gets to exit before SIGKILL. */
 const EXIT_WAIT_MS = 5000;

@@ -8,9 +8,11 @@ import { Piscina } from 'piscina';
 import type { HostInfo } from '../report/types.ts';
 import type { HostCommand, HostEvent } from './protocol.ts';
 import { RemoteHost, type Channel } from './remote-host.ts';
+import { hostEntry } from './entry-path.ts';
+import { pathToFileURL } from 'node:url';
 
-/** The loader entry: registers tsx in the worker, then exports the shard task (thread-entry.ts). */
-const ENTRY = new URL('./thread-entry.mjs', import.meta.url).href;
+/** The worker's entry module (compiled, or the .mjs that loads the TypeScript task through tsx). */
+const ENTRY = pathToFileURL(hostEntry('thread-entry.mjs')).href;
 
 /** How long close() waits for a shard task to wind down before the pool is torn down anyway. */
 const CLOSE_WAIT_MS = 5000;
