@@ -1,20 +1,30 @@
 // The per-second sampler a host's engine calls once a second. It turns cumulative counters into
-// per-interval deltas, snapshots and resets the per-second histograms, and yields both the local
-// TimelinePoint and the Sample a coordinator merges with other hosts' samples.
+// per-interval deltas, snapshots and resets the per-second histograms, and yields the Sample a
+// coordinator merges with other hosts' samples.
 
 import type { TimelinePoint } from '../report/types.ts';
 import type { CounterValues, ErrorCounts, GroupCounters } from './counters.ts';
-import { addErrors, diffCounters, diffErrors, errorsToRecord, snapshotCounters, zeroCounters } from './counters.ts';
+import { diffCounters, diffErrors, errorsToRecord, snapshotCounters, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';
 import { encodeHistogram } from './histogram.ts';
 import type { GroupSample, Sample } from './sample.ts';
-import { p50p99Ms } from './sample.ts';
+import { mergeSamples } from './sample.ts';
 
 export class TimelineSampler {
-  readonly points: TimelinePoint[] = [];
+  private readonly samples: Sample[] = [];
+  private cached: TimelinePoint[] = [];
   private readonly before = new Map<string, { counters: CounterValues; errors: ErrorCounts }>();
 
   constructor(private readonly host = 'local') {}
+
+  /**
+   * This host's own timeline. Built on demand from the samples (the same merge the coordinator
+   * does), so a shard spends nothing per second on a view only a single-host caller reads.
+   */
+  get points(): TimelinePoint[] {
+    for (let k = this.cached.length; k < this.samples.length; k++) this.cached.push(mergeSamples([this.samples[k]]));
+    return this.cached;
+  }
 
   /**
    * Call once a second with the cumulative counters per group and the histograms that collected
@@ -28,34 +38,13 @@ export class TimelineSampler {
     plannedConnected: number,
   ): Sample {
     const groups: Record<string, GroupSample> = {};
-    const point: TimelinePoint = {
-      t: tSec,
-      connected: 0,
-      plannedConnected,
-      published: 0,
-      acked: 0,
-      received: 0,
-      lost: 0,
-      endToEndP50Ms: 0,
-      endToEndP99Ms: 0,
-      connectP50Ms: 0,
-      connectP99Ms: 0,
-      errors: {},
-    };
     for (const [name, c] of Object.entries(counters)) {
       const prev = this.before.get(name) ?? { counters: zeroCounters(), errors: {} };
       const delta = diffCounters(c, prev.counters);
       const errors = diffErrors(c.errors, prev.errors);
       this.before.set(name, { counters: snapshotCounters(c), errors: errorsToRecord(c.errors) });
       groups[name] = { delta, open: c.open, errors };
-      point.connected += c.open;
-      point.published += delta.published;
-      point.acked += delta.acked;
-      point.received += delta.received;
-      addErrors(point.errors, errors);
     }
-    [point.endToEndP50Ms, point.endToEndP99Ms] = p50p99Ms(e2eThisSecond);
-    [point.connectP50Ms, point.connectP99Ms] = p50p99Ms(connectThisSecond);
     const sample: Sample = {
       host: this.host,
       t: tSec,
@@ -66,7 +55,7 @@ export class TimelineSampler {
     };
     e2eThisSecond.reset();
     connectThisSecond.reset();
-    this.points.push(point);
+    this.samples.push(sample);
     return sample;
   }
 }
