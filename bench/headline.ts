@@ -19,7 +19,7 @@ import { startMosquittoFleet } from '../src/broker/mosquitto.ts';
 import { coordinate } from '../src/coordinator/run.ts';
 import { describeLayout, planHosts } from '../src/hosts/plan-hosts.ts';
 import { Progress } from '../src/report/progress.ts';
-import type { Result } from '../src/report/types.ts';
+import type { Result } from '../src/result/types.ts';
 import { loadScenario } from '../src/scenario/load.ts';
 
 const quick = process.argv.includes('--quick');
@@ -37,7 +37,10 @@ const rate = option('rate', quick ? 5_000 : 16_000);
 const durationS = option('duration', quick ? 60 : 300);
 const brokers = option('brokers', Math.ceil(connections / CONNECTIONS_PER_BROKER));
 const connectRate = option('connect-rate', quick ? 3_000 : 4_000);
-const forced = { processes: process.argv.includes('--processes') ? option('processes', 1) : undefined, threads: process.argv.includes('--threads') ? option('threads', 1) : undefined };
+const forced = {
+  processes: process.argv.includes('--processes') ? option('processes', 1) : undefined,
+  threads: process.argv.includes('--threads') ? option('threads', 1) : undefined,
+};
 /** CPU and memory count from this long after steady state begins (connect-storm aftermath excluded). */
 const SETTLE_S = 5;
 
@@ -70,7 +73,14 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-interface Tick { at: number; generatorCpuS: number; brokerCpuS: number; generatorRss: number; brokerRss: number; generatorProcesses: number }
+interface Tick {
+  at: number;
+  generatorCpuS: number;
+  brokerCpuS: number;
+  generatorRss: number;
+  brokerRss: number;
+  generatorProcesses: number;
+}
 
 async function main(): Promise<void> {
   // Each broker's one backend client takes rate/brokers msg/s; mosquitto's default 1,000-message
@@ -94,7 +104,13 @@ async function main(): Promise<void> {
     broker: { urls: fleet.urls, connectTimeout: '30s' },
     groups: [
       // First, so backend client b is connection b and lands on broker b (one per broker).
-      { name: 'backend', count: backend, clientId: 'backend-{i}', keepalive: '60s', subscribe: [{ topic: '$share/backend/dev/+/state', qos: 1 }] },
+      {
+        name: 'backend',
+        count: backend,
+        clientId: 'backend-{i}',
+        keepalive: '60s',
+        subscribe: [{ topic: '$share/backend/dev/+/state', qos: 1 }],
+      },
       {
         name: 'devices',
         count: connections - backend,
@@ -130,8 +146,16 @@ async function main(): Promise<void> {
   try {
     const { hosts, plan, layout } = await planHosts(loaded.scenario, forced);
     layoutText = describeLayout(layout);
-    process.stderr.write(`headline: ${connections} connections, ${rate} msg/s, ${durationS}s; ${brokers} mosquitto; generator: ${layoutText}\n`);
-    ({ result } = await coordinate({ loaded, hosts, plan, progress: new Progress({ quiet: false, plainEvery: 10 }), interrupt: new Promise(() => {}) }));
+    process.stderr.write(
+      `headline: ${connections} connections, ${rate} msg/s, ${durationS}s; ${brokers} mosquitto; generator: ${layoutText}\n`,
+    );
+    ({ result } = await coordinate({
+      loaded,
+      hosts,
+      plan,
+      progress: new Progress({ quiet: false, plainEvery: 10 }),
+      interrupt: new Promise(() => {}),
+    }));
   } finally {
     clearInterval(sampler);
     await fleet.stop();
@@ -152,7 +176,12 @@ async function main(): Promise<void> {
   const figures = {
     benchmark: quick ? 'headline-quick' : 'headline',
     recordedAt: new Date().toISOString(),
-    machine: { cores: os.availableParallelism(), memoryGB: round(os.totalmem() / 2 ** 30, 1), node: process.version, cpu: os.cpus()[0]?.model },
+    machine: {
+      cores: os.availableParallelism(),
+      memoryGB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      cpu: os.cpus()[0]?.model,
+    },
     target: { connections, publishPerSec: rate, durationS, qos: 1, brokers, generatorLayout: layoutText },
     connections: { ...s.connections, allConnected: s.connections.succeeded === connections },
     connectStorm: {

@@ -60,7 +60,11 @@ async function measureAll(url: string, opts: BenchOptions): Promise<AllFigures> 
   for (const [m, key] of measurements) {
     for (const harness of HARNESS_KEYS) {
       log(`  ${harness}.${m} …`);
-      const result = await measureInChild<IdleMemoryResult | ConnectCpuResult | Qos1MessageCpuResult>(harness, m, argsFor(m, opts, url, harness));
+      const result = await measureInChild<IdleMemoryResult | ConnectCpuResult | Qos1MessageCpuResult>(
+        harness,
+        m,
+        argsFor(m, opts, url, harness),
+      );
       (out[harness] ??= {})[key] = result;
       await sleep(PAUSE_BETWEEN_MS);
       if (harness === 'fleetstorm' && m === 'measureQos1MessageCpu' && opts.publishers !== 1) {
@@ -96,22 +100,34 @@ const CPU_ROWS: Record<string, MeasurementName> = {
 
 function printReport(opts: BenchOptions, rows: FigureRow[], figures: AllFigures, profiles: ProfileSummary[]): void {
   const fq = figures.fleetstorm.qos1MessageCpu as Qos1MessageCpuResult & Record<string, number>;
-  console.log(`fleetstorm benchmark · n=${opts.n} concurrency=${opts.concurrency} messages=${opts.messages} rate=${opts.rate}/s · ` +
-    `node ${process.version} · ${os.cpus().length} cores · mosquitto on loopback`);
+  console.log(
+    `fleetstorm benchmark · n=${opts.n} concurrency=${opts.concurrency} messages=${opts.messages} rate=${opts.rate}/s · ` +
+      `node ${process.version} · ${os.cpus().length} cores · mosquitto on loopback`,
+  );
   console.log('');
   console.log(formatTable(rows));
   console.log('');
-  console.log(`'CPU per QoS 1 message': fleetstorm spreads the rate over ${fq.publishers} publishing clients (one socket each, ` +
-    `as a fleet does); MQTT.js and the floor publish from one client. The '1 publisher' row compares like with like.`);
-  console.log(`fleetstorm QoS 1 run: ${fq.publishers} publishers, published ${fq.published}, acked ${fq.acked}, ` +
-    `received ${fq.received} of ${fq.expected} expected, lost ${fq.lost}, duplicated ${fq.duplicated}, ` +
-    `late sends ${fq.late} (max lag ${fq.maxLagMs.toFixed(1)} ms)`);
+  console.log(
+    `'CPU per QoS 1 message': fleetstorm spreads the rate over ${fq.publishers} publishing clients (one socket each, ` +
+      `as a fleet does); MQTT.js and the floor publish from one client. The '1 publisher' row compares like with like.`,
+  );
+  console.log(
+    `fleetstorm QoS 1 run: ${fq.publishers} publishers, published ${fq.published}, acked ${fq.acked}, ` +
+      `received ${fq.received} of ${fq.expected} expected, lost ${fq.lost}, duplicated ${fq.duplicated}, ` +
+      `late sends ${fq.late} (max lag ${fq.maxLagMs.toFixed(1)} ms)`,
+  );
   const missed = rows.filter((r) => r.met === false);
-  console.log(missed.length === 0 ? 'all four targets met' : `targets missed: ${missed.map((r) => `${r.metric} ${r.values.fleetstorm.toFixed(2)} ${r.unit} (${r.target!.text})`).join('; ')}`);
+  console.log(
+    missed.length === 0
+      ? 'all four targets met'
+      : `targets missed: ${missed.map((r) => `${r.metric} ${r.values.fleetstorm.toFixed(2)} ${r.unit} (${r.target!.text})`).join('; ')}`,
+  );
   for (const p of profiles) {
     console.log('');
     const pct = (share: number, ms: number) => `${(share * 100).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(6)} ms`;
-    console.log(`CPU profile of fleetstorm.${p.measurement}, measured window only (${p.file}, ${p.cpuMs.toFixed(0)} ms on CPU under the profiler)`);
+    console.log(
+      `CPU profile of fleetstorm.${p.measurement}, measured window only (${p.file}, ${p.cpuMs.toFixed(0)} ms on CPU under the profiler)`,
+    );
     console.log('  self time by area:');
     for (const a of p.areas) console.log(`  ${pct(a.share, a.selfMs)}  ${a.area}`);
     console.log('  top functions by self time:');

@@ -110,8 +110,6 @@ export function topSelfTime(file: string, top = 15): { cpuMs: number; rows: Self
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([fn, hits]) => ({ fn, selfMs: hits * msPerHit, share: share(hits) }));
-  const areas = [...hitsByArea]
-    .sort((a, b) => b[1] - a[1])
-    .map(([area, hits]) => ({ area, selfMs: hits * msPerHit, share: share(hits) }));
+  const areas = [...hitsByArea].sort((a, b) => b[1] - a[1]).map(([area, hits]) => ({ area, selfMs: hits * msPerHit, share: share(hits) }));
   return { cpuMs: cpuHits * msPerHit, rows, areas };
 }

@@ -52,29 +52,39 @@ interface RowSpec {
 // The issue's targets (issue 2, "Benchmark"). Rows without a target are context for the reader.
 const ROWS: RowSpec[] = [
   {
-    metric: 'RSS per idle connection', unit: 'KB', ratios: true,
+    metric: 'RSS per idle connection',
+    unit: 'KB',
+    ratios: true,
     value: (f) => f.idleMemory.rssBytesPerConnection / KB,
     target: { kind: 'max', limit: 5, text: '≤ 5 KB' },
   },
   { metric: 'JS heap per idle connection', unit: 'KB', ratios: true, value: (f) => f.idleMemory.heapBytesPerConnection / KB, target: null },
   {
-    metric: 'CPU per connection', unit: 'µs', ratios: true,
+    metric: 'CPU per connection',
+    unit: 'µs',
+    ratios: true,
     value: (f) => f.connectCpu.cpuUsPerConnection,
     target: { kind: 'max', limit: 100, text: '≤ 100 µs' },
   },
   { metric: 'connections per second', unit: '/s', ratios: true, value: (f) => f.connectCpu.connectionsPerSec, target: null },
   {
-    metric: 'CPU per QoS 1 message', unit: 'µs', ratios: true,
+    metric: 'CPU per QoS 1 message',
+    unit: 'µs',
+    ratios: true,
     value: (f) => f.qos1MessageCpu.cpuUsPerMessage,
     target: { kind: 'max', limit: 25, text: '≤ 25 µs' },
   },
   {
-    metric: 'CPU per QoS 1 message, 1 publisher', unit: 'µs', ratios: true,
+    metric: 'CPU per QoS 1 message, 1 publisher',
+    unit: 'µs',
+    ratios: true,
     value: (f) => (f.qos1OnePublisher ?? f.qos1MessageCpu).cpuUsPerMessage,
     target: { kind: 'max', limit: 25, text: '≤ 25 µs' },
   },
   {
-    metric: 'achieved / target rate', unit: '×', ratios: false,
+    metric: 'achieved / target rate',
+    unit: '×',
+    ratios: false,
     value: (f) => f.qos1MessageCpu.achievedRate / f.qos1MessageCpu.rate,
     target: { kind: 'band', limit: 0.01, text: '1 ± 0.01' },
   },
@@ -111,8 +121,15 @@ const ratio = (r: number | null) => (r === null ? '' : `${r.toFixed(2)}×`);
 export function formatTable(rows: FigureRow[]): string {
   const header = ['metric', 'unit', 'fleetstorm', 'MQTT.js', 'raw floor', 'fs/MQTT.js', 'fs/floor', 'target', 'met'];
   const body = rows.map((r) => [
-    r.metric, r.unit, num(r.values.fleetstorm, r.unit), num(r.values.mqttjs, r.unit), num(r.values.raw, r.unit),
-    ratio(r.vsMqttjs), ratio(r.vsFloor), r.target?.text ?? '', r.met === null ? '' : r.met ? 'yes' : 'NO',
+    r.metric,
+    r.unit,
+    num(r.values.fleetstorm, r.unit),
+    num(r.values.mqttjs, r.unit),
+    num(r.values.raw, r.unit),
+    ratio(r.vsMqttjs),
+    ratio(r.vsFloor),
+    r.target?.text ?? '',
+    r.met === null ? '' : r.met ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...body.map((b) => b[k].length)));
   // Text columns align left, figures right.

@@ -6,8 +6,12 @@
 import { ShardRunner } from '../../src/engine/shard-runner.ts';
 import type { GroupCounters } from '../../src/metrics/counters.ts';
 import {
-  WARMUP_CONNECTIONS, cpuMicros, settleHeap,
-  type ConnectCpuResult, type IdleMemoryResult, type Qos1MessageCpuResult,
+  WARMUP_CONNECTIONS,
+  cpuMicros,
+  settleHeap,
+  type ConnectCpuResult,
+  type IdleMemoryResult,
+  type Qos1MessageCpuResult,
 } from '../reference/measure.ts';
 import { measuredWindow } from './cpu-profile.ts';
 import { DEFAULT_PUBLISHERS, idleFleet, qos1Stream, type BenchScenario } from './scenarios.ts';
@@ -44,7 +48,9 @@ function requireAllConnected(runner: ShardRunner): void {
   const succeeded = counters.reduce((n, c) => n + c.succeeded, 0);
   const subFailed = counters.reduce((n, c) => n + c.subscribeFailed, 0);
   if (succeeded !== runner.clientCount || subFailed > 0) {
-    throw new Error(`fleetstorm connected ${succeeded} of ${runner.clientCount} (${subFailed} subscriptions refused): ${errorsOf(counters)}`);
+    throw new Error(
+      `fleetstorm connected ${succeeded} of ${runner.clientCount} (${subFailed} subscriptions refused): ${errorsOf(counters)}`,
+    );
   }
 }
 
@@ -69,7 +75,8 @@ export async function measureIdleMemory(url: string, n: number): Promise<IdleMem
   const after = process.memoryUsage();
   await runner.finish();
   return {
-    harness: HARNESS, n,
+    harness: HARNESS,
+    n,
     rssBytesPerConnection: (after.rss - before.rss) / n,
     heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
     externalBytesPerConnection: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / n,
@@ -90,7 +97,12 @@ export async function measureConnectCpu(url: string, n: number, concurrency: num
   return { harness: HARNESS, n, concurrency, cpuUsPerConnection: used / n, wallMs, connectionsPerSec: (n / wallMs) * 1000 };
 }
 
-export async function measureQos1MessageCpu(url: string, messages: number, rate: number, publishers = DEFAULT_PUBLISHERS): Promise<FleetstormQos1Result> {
+export async function measureQos1MessageCpu(
+  url: string,
+  messages: number,
+  rate: number,
+  publishers = DEFAULT_PUBLISHERS,
+): Promise<FleetstormQos1Result> {
   const bench = qos1Stream(url, messages, rate, publishers);
   const runner = runnerFor(bench);
   await runner.connect();
@@ -108,14 +120,18 @@ export async function measureQos1MessageCpu(url: string, messages: number, rate:
   const steadyMs = bench.scenario.durationMs;
   const received = sub.received;
   return {
-    harness: HARNESS, messages, rate, publishers,
+    harness: HARNESS,
+    messages,
+    rate,
+    publishers,
     received,
     acked: pub.acked,
     published: pub.published,
     expected: sub.expected,
     lost: Math.max(0, sub.expected - (received - sub.duplicated)),
     duplicated: sub.duplicated,
-    late, maxLagMs,
+    late,
+    maxLagMs,
     // Divided by what actually went out, so a short run cannot look cheap.
     cpuUsPerMessage: used / Math.max(1, pub.published),
     wallMs,

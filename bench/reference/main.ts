@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const concurrency = option('concurrency', 100);
   const messages = option('messages', 20_000);
   const rate = option('rate', 5000);
-  if (n > CONNECTIONS_PER_BROKER) throw new Error(`--n above ${CONNECTIONS_PER_BROKER} needs several brokers; not supported by this runner yet`);
+  if (n > CONNECTIONS_PER_BROKER)
+    throw new Error(`--n above ${CONNECTIONS_PER_BROKER} needs several brokers; not supported by this runner yet`);
   // A fresh broker per measurement keeps leftover sessions of one run from loading the next.
   const figures: ReferenceFigures[] = [];
   for (const harness of ['mqttjs', 'raw'] as const) {

@@ -2,8 +2,17 @@
 // MQTT 3.1.1, clean session, keepalive 60. Each function runs in a fresh process (runInChild).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import {
-  MESSAGE_SIZE, WARMUP_CONNECTIONS, cpuMicros, runPool, scheduleAtRate, settleHeap, stampTrackingHeader, waitUntil,
-  type ConnectCpuResult, type IdleMemoryResult, type Qos1MessageCpuResult,
+  MESSAGE_SIZE,
+  WARMUP_CONNECTIONS,
+  cpuMicros,
+  runPool,
+  scheduleAtRate,
+  settleHeap,
+  stampTrackingHeader,
+  waitUntil,
+  type ConnectCpuResult,
+  type IdleMemoryResult,
+  type Qos1MessageCpuResult,
 } from './measure.ts';
 
 const HARNESS = 'mqtt.js 5.16 (one client per device)';
@@ -49,7 +58,8 @@ export async function measureIdleMemory(url: string, n: number): Promise<IdleMem
   const after = process.memoryUsage();
   endFleet(clients);
   return {
-    harness: HARNESS, n,
+    harness: HARNESS,
+    n,
     rssBytesPerConnection: (after.rss - before.rss) / n,
     heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
     externalBytesPerConnection: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / n,
@@ -95,11 +105,23 @@ export async function measureQos1MessageCpu(url: string, messages: number, rate:
       pub.publish(topic, payload, { qos: 1 }, onAck);
     }
   });
-  await waitUntil(() => received >= messages && acked >= messages, 30_000 + (messages / rate) * 1000,
-    () => `received ${received}, acked ${acked} of ${messages} (last seq ${lastSeq})`);
+  await waitUntil(
+    () => received >= messages && acked >= messages,
+    30_000 + (messages / rate) * 1000,
+    () => `received ${received}, acked ${acked} of ${messages} (last seq ${lastSeq})`,
+  );
   const wallMs = performance.now() - t0;
   const used = cpuMicros(cpu);
   sub.end(true);
   pub.end(true);
-  return { harness: HARNESS, messages, rate, received, acked, cpuUsPerMessage: used / messages, wallMs, achievedRate: (messages / wallMs) * 1000 };
+  return {
+    harness: HARNESS,
+    messages,
+    rate,
+    received,
+    acked,
+    cpuUsPerMessage: used / messages,
+    wallMs,
+    achievedRate: (messages / wallMs) * 1000,
+  };
 }

@@ -3,8 +3,17 @@
 // client is judged by how close it gets.
 import net from 'node:net';
 import {
-  MESSAGE_SIZE, WARMUP_CONNECTIONS, cpuMicros, runPool, scheduleAtRate, settleHeap, stampTrackingHeader, waitUntil,
-  type ConnectCpuResult, type IdleMemoryResult, type Qos1MessageCpuResult,
+  MESSAGE_SIZE,
+  WARMUP_CONNECTIONS,
+  cpuMicros,
+  runPool,
+  scheduleAtRate,
+  settleHeap,
+  stampTrackingHeader,
+  waitUntil,
+  type ConnectCpuResult,
+  type IdleMemoryResult,
+  type Qos1MessageCpuResult,
 } from './measure.ts';
 import { FrameReader, PACKET, encodeConnect, encodeSubscribe, publishQos1Template } from './raw-packets.ts';
 
@@ -30,14 +39,20 @@ function connectRaw(url: string, connect: Buffer): Promise<net.Socket> {
   });
 }
 
-async function connectFleet(url: string, n: number, concurrency: number, prefix: string): Promise<{ sockets: net.Socket[]; connect: () => Promise<void> }> {
+async function connectFleet(
+  url: string,
+  n: number,
+  concurrency: number,
+  prefix: string,
+): Promise<{ sockets: net.Socket[]; connect: () => Promise<void> }> {
   const packets = Array.from({ length: n }, (_, i) => encodeConnect(`${prefix}-${process.pid}-${i}`));
   const sockets: net.Socket[] = new Array(n);
   return {
     sockets,
-    connect: () => runPool(n, concurrency, async (i) => {
-      sockets[i] = await connectRaw(url, packets[i]);
-    }),
+    connect: () =>
+      runPool(n, concurrency, async (i) => {
+        sockets[i] = await connectRaw(url, packets[i]);
+      }),
   };
 }
 
@@ -57,7 +72,8 @@ export async function measureIdleMemory(url: string, n: number): Promise<IdleMem
   const after = process.memoryUsage();
   for (const s of fleet.sockets) s.destroy();
   return {
-    harness: HARNESS, n,
+    harness: HARNESS,
+    n,
     rssBytesPerConnection: (after.rss - before.rss) / n,
     heapBytesPerConnection: (after.heapUsed - before.heapUsed) / n,
     externalBytesPerConnection: (after.external + after.arrayBuffers - before.external - before.arrayBuffers) / n,
@@ -85,7 +101,10 @@ export async function measureQos1MessageCpu(url: string, messages: number, rate:
   let acked = 0;
   let subscribed = false;
   const subReader = new FrameReader((type, flags, buf, start, end) => {
-    if (type === PACKET.SUBACK) { subscribed = buf[end - 1] === 1; return; }
+    if (type === PACKET.SUBACK) {
+      subscribed = buf[end - 1] === 1;
+      return;
+    }
     if (type !== PACKET.PUBLISH || ((flags >> 1) & 3) !== 1) return;
     const topicLen = buf.readUInt16BE(start);
     const idAt = start + 2 + topicLen;
@@ -97,13 +116,22 @@ export async function measureQos1MessageCpu(url: string, messages: number, rate:
   let pendingAcks: number[] = [];
   sub.on('data', (chunk) => {
     subReader.push(chunk);
-    if (pendingAcks.length) { sub.write(Buffer.from(pendingAcks)); pendingAcks = []; }
+    if (pendingAcks.length) {
+      sub.write(Buffer.from(pendingAcks));
+      pendingAcks = [];
+    }
   });
-  const pubReader = new FrameReader((type) => { if (type === PACKET.PUBACK) acked++; });
+  const pubReader = new FrameReader((type) => {
+    if (type === PACKET.PUBACK) acked++;
+  });
   pub.on('data', (chunk) => pubReader.push(chunk));
 
   sub.write(encodeSubscribe(1, topic, 1));
-  await waitUntil(() => subscribed, 5000, () => 'no SUBACK granting QoS 1');
+  await waitUntil(
+    () => subscribed,
+    5000,
+    () => 'no SUBACK granting QoS 1',
+  );
 
   const template = publishQos1Template(topic, MESSAGE_SIZE);
   const size = template.bytes.length;
@@ -124,11 +152,23 @@ export async function measureQos1MessageCpu(url: string, messages: number, rate:
     }
     pub.write(batch);
   });
-  await waitUntil(() => received >= messages && acked >= messages, 30_000 + (messages / rate) * 1000,
-    () => `received ${received}, acked ${acked} of ${messages}`);
+  await waitUntil(
+    () => received >= messages && acked >= messages,
+    30_000 + (messages / rate) * 1000,
+    () => `received ${received}, acked ${acked} of ${messages}`,
+  );
   const wallMs = performance.now() - t0;
   const used = cpuMicros(cpu);
   sub.destroy();
   pub.destroy();
-  return { harness: HARNESS, messages, rate, received, acked, cpuUsPerMessage: used / messages, wallMs, achievedRate: (messages / wallMs) * 1000 };
+  return {
+    harness: HARNESS,
+    messages,
+    rate,
+    received,
+    acked,
+    cpuUsPerMessage: used / messages,
+    wallMs,
+    achievedRate: (messages / wallMs) * 1000,
+  };
 }

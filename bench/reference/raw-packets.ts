@@ -65,15 +65,23 @@ export class FrameReader {
     this.pending = null;
     let pos = 0;
     while (pos < buf.length) {
-      let len = 0, mul = 1, i = pos + 1;
+      let len = 0,
+        mul = 1,
+        i = pos + 1;
       for (;;) {
-        if (i >= buf.length) { this.pending = buf.subarray(pos); return; }
+        if (i >= buf.length) {
+          this.pending = buf.subarray(pos);
+          return;
+        }
         const b = buf[i++];
         len += (b & 0x7f) * mul;
         mul *= 128;
         if ((b & 0x80) === 0) break;
       }
-      if (i + len > buf.length) { this.pending = Buffer.from(buf.subarray(pos)); return; }
+      if (i + len > buf.length) {
+        this.pending = Buffer.from(buf.subarray(pos));
+        return;
+      }
       this.onPacket(buf[pos] >> 4, buf[pos] & 0x0f, buf, i, i + len);
       pos = i + len;
     }

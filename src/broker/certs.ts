@@ -28,7 +28,11 @@ function openssl(args: string[], cwd: string): void {
   try {
     execFileSync(OPENSSL, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
-    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim().split('\n').slice(-2).join(' | ');
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .slice(-2)
+      .join(' | ');
     throw new Error(`openssl ${args[0]} failed: ${stderr || (err as Error).message}`);
   }
 }
@@ -38,16 +42,52 @@ function issue(dir: string, name: string, subject: string, ext: string[]): void 
   const extFile = `${name}.ext`;
   writeFileSync(path.join(dir, extFile), ext.join('\n') + '\n');
   openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject], dir);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-    '-out', `${name}.pem`, '-days', '2', '-sha256', '-extfile', extFile], dir);
+  openssl(
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      extFile,
+    ],
+    dir,
+  );
 }
 
 /** Writes ca.pem, server.pem/.key and client.pem/.key into `dir` (created if missing). */
 export function makeTestCerts(dir: string): TestCerts {
   if (!opensslAvailable()) throw new Error('openssl not found on PATH; it is needed to make test certificates');
   mkdirSync(dir, { recursive: true });
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
-    '-days', '2', '-sha256', '-subj', '/CN=fleetstorm test CA'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-sha256',
+      '-subj',
+      '/CN=fleetstorm test CA',
+    ],
+    dir,
+  );
   issue(dir, 'server', '/CN=127.0.0.1', [
     'basicConstraints=CA:FALSE',
     'keyUsage=digitalSignature,keyEncipherment',
@@ -61,8 +101,11 @@ export function makeTestCerts(dir: string): TestCerts {
   ]);
   const at = (f: string) => path.join(dir, f);
   return {
-    ca: at('ca.pem'), caKey: at('ca.key'),
-    serverCert: at('server.pem'), serverKey: at('server.key'),
-    clientCert: at('client.pem'), clientKey: at('client.key'),
+    ca: at('ca.pem'),
+    caKey: at('ca.key'),
+    serverCert: at('server.pem'),
+    serverKey: at('server.key'),
+    clientCert: at('client.pem'),
+    clientKey: at('client.key'),
   };
 }

@@ -69,9 +69,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
   let closing: Promise<void> | null = null;
   const close = () => {
     // aedes.close() ends every client socket, after which server.close() can complete.
-    closing ??= new Promise<void>((r) => aedes.close(() => r())).then(
-      () => new Promise<void>((r) => server.close(() => r())),
-    );
+    closing ??= new Promise<void>((r) => aedes.close(() => r())).then(() => new Promise<void>((r) => server.close(() => r())));
     return closing;
   };
 

@@ -20,11 +20,7 @@ export interface WritePasswordFileOptions {
 }
 
 /** Writes `users` (name → password) into `file`, replacing it. */
-export function writePasswordFile(
-  file: string,
-  users: Record<string, string>,
-  opts: WritePasswordFileOptions = {},
-): void {
+export function writePasswordFile(file: string, users: Record<string, string>, opts: WritePasswordFileOptions = {}): void {
   for (const name of Object.keys(users)) {
     if (name === '' || name.includes(':')) throw new Error(`mosquitto user name ${JSON.stringify(name)} is not allowed`);
   }

@@ -131,7 +131,9 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   for (let attempt = 1; ; attempt++) {
     const ports = await findFreePorts(plainCount + (opts.tls ? 1 : 0), host);
     layout = {
-      dir, host, passwordFile,
+      dir,
+      host,
+      passwordFile,
       plainPorts: ports.slice(0, plainCount),
       tlsPort: opts.tls ? ports[plainCount] : undefined,
       runningAsRoot: process.getuid?.() === 0,

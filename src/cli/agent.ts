@@ -1,9 +1,9 @@
 // `fleetstorm agent --control <url>`: join distributed runs as a load agent on this machine.
 // The shared token comes from --token or FLEETSTORM_TOKEN; the shard index from
 // JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), else --index, else the coordinator assigns.
-
+import { UsageError, RunError } from '../errors.ts';
 import { startAgent } from '../hosts/agent-host.ts';
-import { CliError, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import { EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 
 export interface AgentFlags {
   control: string;
@@ -22,26 +22,26 @@ export function resolveAgentIndex(env: NodeJS.ProcessEnv, flag: number | undefin
   const fromJob = env.JOB_COMPLETION_INDEX;
   if (fromJob !== undefined && fromJob !== '') {
     const n = Number(fromJob);
-    if (!Number.isInteger(n) || n < 0) throw new CliError(`JOB_COMPLETION_INDEX must be a whole number ≥ 0, got "${fromJob}"`, EXIT_USAGE);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`JOB_COMPLETION_INDEX must be a whole number ≥ 0, got "${fromJob}"`);
     return n;
   }
   if (flag === undefined) return null;
-  if (!Number.isInteger(flag) || flag < 0) throw new CliError(`--index must be a whole number ≥ 0, got "${flag}"`, EXIT_USAGE);
+  if (!Number.isInteger(flag) || flag < 0) throw new UsageError(`--index must be a whole number ≥ 0, got "${flag}"`);
   return flag;
 }
 
 export async function agentCommand(opts: AgentFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const control = opts.control || env.FLEETSTORM_CONTROL;
-  if (!control) throw new CliError('agent needs --control <url> (or FLEETSTORM_CONTROL)', EXIT_USAGE);
+  if (!control) throw new UsageError('agent needs --control <url> (or FLEETSTORM_CONTROL)');
   const token = opts.token ?? env.FLEETSTORM_TOKEN;
-  if (!token) throw new CliError('agent needs the run\'s shared token: --token <secret> or FLEETSTORM_TOKEN', EXIT_USAGE);
+  if (!token) throw new UsageError("agent needs the run's shared token: --token <secret> or FLEETSTORM_TOKEN");
   const index = resolveAgentIndex(env, opts.index);
   const once = opts.once ?? env.JOB_COMPLETION_INDEX !== undefined;
   let agent;
   try {
     agent = startAgent({ control, token, id: opts.id, index, prefix: opts.prefix, once });
   } catch (err) {
-    throw new CliError((err as Error).message, EXIT_USAGE);
+    throw new UsageError((err as Error).message);
   }
   const onSignal = () => {
     // A second signal, or an agent that cannot stop, must not keep the process alive.
@@ -58,7 +58,7 @@ export async function agentCommand(opts: AgentFlags, env: NodeJS.ProcessEnv = pr
     }
     return EXIT_OK;
   } catch (err) {
-    throw new CliError((err as Error).message, EXIT_RUN_FAILED);
+    throw new RunError((err as Error).message);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -7,7 +7,8 @@
 // Exit codes: 0 a capacity was found (a good step exists) · 1 the broker was unreachable on the
 // first step, or the search was interrupted · 2 bad usage or scenario · 3 even the first step
 // failed its gates.
-
+import { RunError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
@@ -19,7 +20,7 @@ import { writeReport } from '../report/write-report.ts';
 import { capacitySection } from '../scenario/schema-run.ts';
 import type { CapacitySpec } from '../scenario/types.ts';
 import { parseDuration } from '../scenario/units.ts';
-import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { loadForCli } from './load.ts';
 
 export interface CapacityFlags {
@@ -76,7 +77,14 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     await embedded?.close();
   }
 
-  const report = buildCapacityReport(search.steps, { loaded, spec, defaults, startedAt, endedAt: Date.now(), interrupted: search.interrupted });
+  const report = buildCapacityReport(search.steps, {
+    loaded,
+    spec,
+    defaults,
+    startedAt,
+    endedAt: Date.now(),
+    interrupted: search.interrupted,
+  });
   const capacityFile = writeJsonAtomic(path.join(outDir, 'capacity.json'), report, loaded.secrets);
   const shown = report.lastGood ?? report.steps[report.steps.length - 1];
   const html = shown ? (await writeReport(search.results[shown.k]!, outDir, { capacity: report, png: true })).html : null;
@@ -89,7 +97,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   if (search.unreachable) {
     const reasons = Object.keys(search.steps[0]?.errors ?? {}).join(', ') || 'unknown';
-    throw new CliError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`, EXIT_RUN_FAILED);
+    throw new RunError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`);
   }
   if (search.interrupted) return EXIT_RUN_FAILED;
   return report.lastGood ? EXIT_OK : EXIT_GATE_FAILED;
@@ -97,8 +105,8 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
 
 function holdFlag(text: string): number {
   const parsed = parseDuration(text);
-  if (!parsed.ok) throw new CliError(`--hold: ${parsed.message}`, EXIT_USAGE);
-  if (parsed.value < 1000) throw new CliError(`--hold: must be at least 1s, got ${text}`, EXIT_USAGE);
+  if (!parsed.ok) throw new UsageError(`--hold: ${parsed.message}`);
+  if (parsed.value < 1000) throw new UsageError(`--hold: must be at least 1s, got ${text}`);
   return parsed.value;
 }
 

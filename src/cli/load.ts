@@ -1,9 +1,7 @@
 // Scenario loading as the commands need it: `--set`, `--duration` and `--broker` folded in,
-// every problem (thresholds included) reported at once as a usage error (exit 2).
-
-import { loadScenario, ScenarioError, formatIssues, overridesForCli } from '../scenario/load.ts';
+// every problem (thresholds included) reported at once as a usage error (exit 2, via ScenarioError).
+import { loadScenario, overridesForCli } from '../scenario/load.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
-import { CliError, EXIT_USAGE } from './exit-codes.ts';
 
 export interface LoadFlags {
   set?: string[];
@@ -13,12 +11,5 @@ export interface LoadFlags {
 
 export function loadForCli(file: string, flags: LoadFlags): LoadedScenario {
   const set = [...(flags.set ?? []), ...overridesForCli({ brokers: flags.broker, duration: flags.duration })];
-  let loaded: LoadedScenario;
-  try {
-    loaded = loadScenario(file, { set });
-  } catch (err) {
-    if (err instanceof ScenarioError) throw new CliError(formatIssues(err.issues), EXIT_USAGE);
-    throw err;
-  }
-  return loaded;
+  return loadScenario(file, { set });
 }

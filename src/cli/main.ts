@@ -1,8 +1,8 @@
 // argv → commands. Parsing only: each command lives in its own file; exit codes in exit-codes.ts.
-
+import { UsageError } from '../errors.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.ts';
-import { CliError, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import { EXIT_RUN_FAILED, EXIT_USAGE, exitFor } from './exit-codes.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -119,19 +119,19 @@ export function buildProgram(): Command {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`expected a positive whole number, got "${value}"`, EXIT_USAGE);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected a positive whole number, got "${value}"`);
   return n;
 }
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new CliError(`expected a whole number from 0, got "${value}"`, EXIT_USAGE);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`expected a whole number from 0, got "${value}"`);
   return n;
 }
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CliError(`--port must be 0..65535, got "${value}"`, EXIT_USAGE);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535, got "${value}"`);
   return n;
 }
 
@@ -145,9 +145,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`fleetstorm: ${err.message}\n`);
-      process.exitCode = err.exitCode;
+    const known = exitFor(err);
+    if (known) {
+      process.stderr.write(`fleetstorm: ${known.message}\n`);
+      process.exitCode = known.code;
       return;
     }
     process.stderr.write(`fleetstorm: internal error: ${(err as Error).stack ?? err}\n`);

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderJUnit } from '../report/junit.ts';
 import { appendStepSummary, renderStepSummary } from '../report/step-summary.ts';
-import type { Result } from '../report/types.ts';
+import type { Result } from '../result/types.ts';
 import { writeReport } from '../report/write-report.ts';
 
 export async function writeRunOutputs(

@@ -1,6 +1,6 @@
 // `fleetstorm run <scenario.yaml>`: load, pick hosts, start the embedded broker when no broker
 // is named, coordinate, write result.json (also when interrupted), print and gate.
-
+import { UsageError, RunError } from '../errors.ts';
 import path from 'node:path';
 import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
@@ -10,8 +10,8 @@ import { formatBrokerSummary } from '../monitor/summary-line.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
 import { Progress } from '../report/progress.ts';
 import { writeResultFile } from '../report/write-result.ts';
-import type { Result } from '../report/types.ts';
-import { CliError, EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from './exit-codes.ts';
+import type { Result } from '../result/types.ts';
+import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { parseDuration } from '../scenario/units.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
@@ -35,15 +35,15 @@ export interface RunFlags extends LoadFlags {
 /** `--agents N [--control URL] [--token T]`: the remote-agent choice, checked up front. */
 function agentChoice(flags: RunFlags) {
   if (flags.agents === undefined) {
-    if (flags.control) throw new CliError('--control needs --agents <n> (how many agents to wait for)', EXIT_USAGE);
+    if (flags.control) throw new UsageError('--control needs --agents <n> (how many agents to wait for)');
     return undefined;
   }
   const token = flags.token ?? process.env.FLEETSTORM_TOKEN;
-  if (!token) throw new CliError('--agents needs the shared token: --token <secret> or FLEETSTORM_TOKEN', EXIT_USAGE);
+  if (!token) throw new UsageError('--agents needs the shared token: --token <secret> or FLEETSTORM_TOKEN');
   let timeoutMs: number | undefined;
   if (flags.agentTimeout !== undefined) {
     const parsed = parseDuration(flags.agentTimeout);
-    if (!parsed.ok) throw new CliError(`--agent-timeout: ${parsed.message}`, EXIT_USAGE);
+    if (!parsed.ok) throw new UsageError(`--agent-timeout: ${parsed.message}`);
     timeoutMs = parsed.value;
   }
   return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs };
@@ -62,7 +62,11 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   let monitor: BrokerMonitor | null = null;
   let closeHosts: (() => Promise<void>) | undefined;
   try {
-    const { hosts, plan, close } = await planHosts(scenario, { threads: flags.threads, processes: flags.processes, agents: agentChoice(flags) });
+    const { hosts, plan, close } = await planHosts(scenario, {
+      threads: flags.threads,
+      processes: flags.processes,
+      agents: agentChoice(flags),
+    });
     closeHosts = close;
     monitor = await startScenarioMonitor(loaded, { embedded: embedded !== null });
     ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt }));
@@ -79,7 +83,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name));
   const file_ = writeResultFile(result, outDir, loaded.secrets);
   const extra = await writeRunOutputs(result, outDir, flags);
-  if (flags.json) process.stdout.write(JSON.stringify({ resultFile: file_, ...extra, summary: result.summary, thresholds: result.thresholds }, null, 2) + '\n');
+  if (flags.json)
+    process.stdout.write(
+      JSON.stringify({ resultFile: file_, ...extra, summary: result.summary, thresholds: result.thresholds }, null, 2) + '\n',
+    );
   if (!flags.quiet) {
     process.stderr.write(`\n${formatRunSummary(result)}\n`);
     const brokerLine = formatBrokerSummary(result);
@@ -89,7 +96,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
   if (nothingConnected) {
     const reasons = Object.keys(result.summary.errors).join(', ') || 'unknown';
-    throw new CliError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`, EXIT_RUN_FAILED);
+    throw new RunError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`);
   }
   // A lost host means part of the fleet's figures are missing: the run was not carried out whole.
   if (result.interrupted || result.run.hosts.some((h) => !h.complete)) return EXIT_RUN_FAILED;

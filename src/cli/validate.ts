@@ -6,6 +6,8 @@ import { loadForCli } from './load.ts';
 export function validateCommand(file: string, flags: { set?: string[] }): number {
   const { scenario } = loadForCli(file, flags);
   const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
-  process.stdout.write(`${file}: valid (${scenario.groups.length} groups, ${clients} clients, ${Object.keys(scenario.thresholds).length} thresholds)\n`);
+  process.stdout.write(
+    `${file}: valid (${scenario.groups.length} groups, ${clients} clients, ${Object.keys(scenario.thresholds).length} thresholds)\n`,
+  );
   return EXIT_OK;
 }

@@ -59,7 +59,7 @@ const cursor = new Int32Array(1);
 // Acknowledgements produced while parsing one chunk are gathered here and written once.
 const ackScratch = Buffer.allocUnsafe(64 * 1024);
 let ackLen = 0;
-let wallOrigin = performance.timeOrigin;
+const wallOrigin = performance.timeOrigin;
 
 export function wallNowMs(): number {
   return wallOrigin + performance.now();
@@ -217,7 +217,7 @@ export class Connection {
         ring[a + 1] = ring[b + 1];
         if (bufs !== null) bufs[a >> 1] = bufs[b >> 1];
       }
-      if (bufs !== null) bufs[((this.ringHead + this.ringCount - 1) % cap)] = null;
+      if (bufs !== null) bufs[(this.ringHead + this.ringCount - 1) % cap] = null;
       this.ringCount--;
       return t;
     }

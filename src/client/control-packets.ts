@@ -88,9 +88,10 @@ export function buildConnectPacket(fleet: Fleet, g: FleetGroup, i: number): Buff
     keepaliveSec: Math.round(spec.keepaliveMs / 1000),
     username: g.username ? g.username(ctx) : undefined,
     password: g.password ? g.password(ctx) : undefined,
-    will: spec.will && g.willTopic && g.willPayload
-      ? { topic: g.willTopic(ctx), payload: g.willPayload(ctx), qos: spec.will.qos, retain: spec.will.retain }
-      : undefined,
+    will:
+      spec.will && g.willTopic && g.willPayload
+        ? { topic: g.willTopic(ctx), payload: g.willPayload(ctx), qos: spec.will.qos, retain: spec.will.retain }
+        : undefined,
     sessionExpirySec: broker.protocol === 5 ? Math.round(spec.sessionExpiryMs / 1000) : 0,
   });
 }

@@ -48,13 +48,7 @@ export interface PublishTemplate {
   payloadOffset: number;
 }
 
-export function buildPublishTemplate(
-  topic: string,
-  payloadSize: number,
-  qos: number,
-  retain: boolean,
-  protocol: number,
-): PublishTemplate {
+export function buildPublishTemplate(topic: string, payloadSize: number, qos: number, retain: boolean, protocol: number): PublishTemplate {
   const topicLen = Buffer.byteLength(topic);
   const remaining = 2 + topicLen + (qos > 0 ? 2 : 0) + (protocol === 5 ? 1 : 0) + payloadSize;
   const total = 1 + varIntLength(remaining) + remaining;

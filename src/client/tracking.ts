@@ -8,7 +8,9 @@
 // Receivers use it for end-to-end latency (from the *intended* send time, so a stalled sender
 // cannot hide its own delay), loss, duplicates and order.
 
-export const TRACKING_HEADER_BYTES = 20;
+import { TRACKING_HEADER_BYTES } from '../wire.ts';
+
+export { TRACKING_HEADER_BYTES };
 const MAGIC_0 = 0x66; // 'f'
 const MAGIC_1 = 0x73; // 's'
 const VERSION = 1;

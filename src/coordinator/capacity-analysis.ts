@@ -11,7 +11,7 @@
 
 import type { CapacitySpec } from '../scenario/types.ts';
 import { brokeFirstAt } from './capacity-figures.ts';
-import type { BrokeFirst, CapacityStep, Knee, LatencyLimit, LatencyMetric, Recommendations } from './capacity-types.ts';
+import type { BrokeFirst, CapacityStep, Knee, LatencyLimit, LatencyMetric, Recommendations } from '../result/capacity.ts';
 
 export const DEFAULT_MIN_RISE_MS = 1;
 
@@ -64,7 +64,15 @@ export function findKnee(steps: readonly CapacityStep[], kneeAt: number, minRise
     if (prev && p99 - prev.p99 >= minRiseMs) {
       const e = elasticity(prev.step.factor, step.factor, prev.p99, p99);
       if (e >= kneeAt) {
-        return { k: step.k, factor: step.factor, fromFactor: prev.step.factor, elasticity: round(e, 3), metric, p99Ms: p99, fromP99Ms: prev.p99 };
+        return {
+          k: step.k,
+          factor: step.factor,
+          fromFactor: prev.step.factor,
+          elasticity: round(e, 3),
+          metric,
+          p99Ms: p99,
+          fromP99Ms: prev.p99,
+        };
       }
     }
     prev = { step, p99 };
@@ -96,7 +104,11 @@ export function latencyAt(
 }
 
 /** warn / page at shares of the last good step's figures; latency from the good steps' curve. */
-export function recommend(good: readonly CapacityStep[], lastGood: CapacityStep, spec: Pick<CapacitySpec, 'warnAt' | 'pageAt'>): Recommendations {
+export function recommend(
+  good: readonly CapacityStep[],
+  lastGood: CapacityStep,
+  spec: Pick<CapacitySpec, 'warnAt' | 'pageAt'>,
+): Recommendations {
   const pair = (v: number, digits: number) => ({ warn: round(v * spec.warnAt, digits), page: round(v * spec.pageAt, digits) });
   const metric = latencyMetric(good);
   const warnAtFactor = round(lastGood.factor * spec.warnAt, 6);
@@ -112,7 +124,15 @@ export function recommend(good: readonly CapacityStep[], lastGood: CapacityStep,
     p99:
       warn && page
         ? // Measured p99 is noisy from step to step; a paging level below the warning one would be useless.
-          { metric, warnAtFactor, pageAtFactor, warnMs: warn.ms, pageMs: Math.max(page.ms, warn.ms), warnMethod: warn.method, pageMethod: page.method }
+          {
+            metric,
+            warnAtFactor,
+            pageAtFactor,
+            warnMs: warn.ms,
+            pageMs: Math.max(page.ms, warn.ms),
+            warnMethod: warn.method,
+            pageMethod: page.method,
+          }
         : null,
   };
 }
@@ -122,7 +142,11 @@ export interface Analysis extends StepVerdict {
   recommendations: Recommendations | null;
 }
 
-export function analyseSteps(steps: readonly CapacityStep[], spec: Pick<CapacitySpec, 'knee' | 'warnAt' | 'pageAt'>, minRiseMs = DEFAULT_MIN_RISE_MS): Analysis {
+export function analyseSteps(
+  steps: readonly CapacityStep[],
+  spec: Pick<CapacitySpec, 'knee' | 'warnAt' | 'pageAt'>,
+  minRiseMs = DEFAULT_MIN_RISE_MS,
+): Analysis {
   const verdict = judgeSteps(steps);
   const good = verdict.judged.filter((s) => s.ok);
   return {

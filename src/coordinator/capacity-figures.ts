@@ -2,8 +2,8 @@
 // a step is good when every threshold passed and no error of any kind appeared (connection
 // refusals, timeouts, subscription failures are all counted by reason in summary.errors).
 
-import type { Result } from '../report/types.ts';
-import type { BrokeFirst, CapacityStep } from './capacity-types.ts';
+import type { Result } from '../result/types.ts';
+import type { BrokeFirst, CapacityStep } from '../result/capacity.ts';
 
 export function stepFromResult(k: number, factor: number, clients: number, result: Result): CapacityStep {
   const s = result.summary;

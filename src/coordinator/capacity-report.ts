@@ -3,9 +3,9 @@
 import type { CapacitySpec, LoadedScenario } from '../scenario/types.ts';
 import { analyseSteps } from './capacity-analysis.ts';
 import { capacityStatement } from './capacity-statement.ts';
-import { CAPACITY_SCHEMA, type CapacityReport, type CapacityStep } from './capacity-types.ts';
+import { CAPACITY_SCHEMA, type CapacityReport, type CapacityStep } from '../result/capacity.ts';
 
-export { isCapacityReport } from './capacity-types.ts';
+export { isCapacityReport } from '../result/capacity.ts';
 
 export interface CapacityMeta {
   loaded: LoadedScenario;

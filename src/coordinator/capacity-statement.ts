@@ -3,7 +3,7 @@
 
 import { fmtFraction, fmtInt, fmtMs, fmtNumber } from '../report/html/format.ts';
 import type { Analysis } from './capacity-analysis.ts';
-import type { BrokeFirst, CapacityStep, LatencyMetric } from './capacity-types.ts';
+import type { BrokeFirst, CapacityStep, LatencyMetric } from '../result/capacity.ts';
 
 const METRIC_WORDS: Record<LatencyMetric, string> = { 'endToEnd.p99': 'e2e p99', 'connect.p99': 'connect p99' };
 
@@ -29,7 +29,8 @@ export function capacityStatement(a: Analysis, opts: { interrupted: boolean; max
   const lines: string[] = [];
   const { lastGood, firstBad, knee, recommendations: rec } = a;
   if (!lastGood) {
-    if (firstBad) lines.push(`no capacity found: the first step (${stepWords(firstBad)}) already failed: ${describeBrokeFirst(a.brokeFirst)}.`);
+    if (firstBad)
+      lines.push(`no capacity found: the first step (${stepWords(firstBad)}) already failed: ${describeBrokeFirst(a.brokeFirst)}.`);
     else lines.push('no capacity found: no step ran to its end.');
     return lines;
   }
@@ -38,7 +39,9 @@ export function capacityStatement(a: Analysis, opts: { interrupted: boolean; max
       `${fmtNumber(lastGood.receivedPerSec)} msg/s received, with ${latencyWords(lastGood)} (${stepWords(lastGood)}).`,
   );
   if (firstBad) {
-    lines.push(`first bad step: ${stepWords(firstBad)}, ${fmtInt(firstBad.connections)} connected; broke first: ${describeBrokeFirst(a.brokeFirst)}.`);
+    lines.push(
+      `first bad step: ${stepWords(firstBad)}, ${fmtInt(firstBad.connections)} connected; broke first: ${describeBrokeFirst(a.brokeFirst)}.`,
+    );
   } else {
     const why = opts.interrupted ? 'the search was interrupted' : `all ${opts.steps} steps passed`;
     lines.push(`no step failed (${why}): the capacity is at least this; raise capacity.maxSteps or capacity.step to find the limit.`);

@@ -5,12 +5,12 @@
 import { planHosts, type HostChoice } from '../hosts/plan-hosts.ts';
 import { fmtFraction, fmtInt, fmtMs, fmtNumber } from '../report/html/format.ts';
 import type { Progress } from '../report/progress.ts';
-import type { Result } from '../report/types.ts';
+import type { Result } from '../result/types.ts';
 import type { CapacitySpec, LoadedScenario } from '../scenario/types.ts';
 import { brokeFirstAt, stepFromResult } from './capacity-figures.ts';
 import { describeBrokeFirst } from './capacity-statement.ts';
 import { plannedClients, plannedPublishRate, scenarioAtFactor, stepFactor } from './capacity-steps.ts';
-import type { CapacityStep } from './capacity-types.ts';
+import type { CapacityStep } from '../result/capacity.ts';
 import { coordinate } from './run.ts';
 
 export interface CapacitySearchOptions {
@@ -60,7 +60,13 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
         `${fmtInt(clients)} clients, ${fmtNumber(plannedPublishRate(scenario))} msg/s planned, hold ${fmtMs(spec.holdMs)}`,
     );
     const { hosts, plan } = await planHosts(scenario, opts.hostChoice ?? {});
-    const { result, nothingConnected } = await coordinate({ loaded: { ...loaded, scenario }, hosts, plan, progress, interrupt: opts.interrupt });
+    const { result, nothingConnected } = await coordinate({
+      loaded: { ...loaded, scenario },
+      hosts,
+      plan,
+      progress,
+      interrupt: opts.interrupt,
+    });
     const step = stepFromResult(k, factor, clients, result);
     out.steps.push(step);
     out.results.push(result);
@@ -86,7 +92,9 @@ async function warmUp(opts: CapacitySearchOptions, holdMs: number): Promise<void
   const { hosts, plan } = await planHosts(scenario, opts.hostChoice ?? {});
   const { result } = await coordinate({ loaded: { ...loaded, scenario }, hosts, plan, progress, interrupt: opts.interrupt });
   const s = stepFromResult(-1, factor, plannedClients(scenario), result);
-  progress.note(`   warm-up done: ${fmtInt(s.connections)}/${fmtInt(s.clients)} connected, connect p99 ${s.connectSamples ? fmtMs(s.connectP99Ms) : '–'}`);
+  progress.note(
+    `   warm-up done: ${fmtInt(s.connections)}/${fmtInt(s.clients)} connected, connect p99 ${s.connectSamples ? fmtMs(s.connectP99Ms) : '–'}`,
+  );
 }
 
 function stepLine(s: CapacityStep): string {

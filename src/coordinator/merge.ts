@@ -6,8 +6,8 @@ import type { ShardResult } from '../engine/samples.ts';
 import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
 import { mergeTimelines } from '../metrics/sample.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
-import type { CohortSummary, HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../report/types.ts';
-import { LATENCY_NAMES, RESULT_SCHEMA } from '../report/types.ts';
+import type { CohortSummary, HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../result/types.ts';
+import { LATENCY_NAMES, RESULT_SCHEMA } from '../result/types.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
 import { VERSION } from '../version.ts';
 
@@ -107,17 +107,19 @@ function mergeCohorts(scenario: LoadedScenario['scenario'], shards: ShardResult[
 
 function summaryOf(totals: GroupTotals, steadySeconds: number): Summary {
   // Every publish happens inside the steady window by construction, so rate = count / window.
-  const steady = steadySeconds > 0 ? { seconds: steadySeconds, published: totals.counters.published, received: totals.counters.received } : null;
+  const steady =
+    steadySeconds > 0 ? { seconds: steadySeconds, published: totals.counters.published, received: totals.counters.received } : null;
   return buildSummary(totals, steady);
 }
 
 /** Highest number of this group's connections open at the same second across hosts. */
 function peakOf(timeline: TimelinePoint[], shards: ShardResult[], group: string): number {
   const byT = new Map<number, number>();
-  for (const s of shards) for (const sample of s.samples) {
-    const g = sample.groups[group];
-    if (g) byT.set(sample.t, (byT.get(sample.t) ?? 0) + g.open);
-  }
+  for (const s of shards)
+    for (const sample of s.samples) {
+      const g = sample.groups[group];
+      if (g) byT.set(sample.t, (byT.get(sample.t) ?? 0) + g.open);
+    }
   void timeline;
   return Math.max(0, ...byT.values());
 }

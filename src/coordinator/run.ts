@@ -5,7 +5,7 @@
 import type { Host, ConnectReport } from '../hosts/host.ts';
 import { evaluateThresholds, parseThresholds } from '../gate/threshold.ts';
 import { mergeSamples, type Sample } from '../metrics/sample.ts';
-import type { Result } from '../report/types.ts';
+import type { Result } from '../result/types.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
 import type { ShardGroupSlice } from '../engine/shard-runner.ts';
 import type { ShardResult } from '../engine/samples.ts';
@@ -34,7 +34,10 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
   const { loaded, hosts, progress } = opts;
   const { scenario } = loaded;
   const totalClients = scenario.groups.reduce((n, g) => n + g.count, 0);
-  const { parsed } = parseThresholds(scenario.thresholds, scenario.groups.map((g) => g.name));
+  const { parsed } = parseThresholds(
+    scenario.thresholds,
+    scenario.groups.map((g) => g.name),
+  );
   let interrupted = false;
   let phase = 'connect';
   const interruptedP = opts.interrupt.then(() => {

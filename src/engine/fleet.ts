@@ -61,7 +61,10 @@ export function buildFleet(scenario: Scenario): Fleet {
   for (const g of scenario.groups) {
     for (const s of g.subscribe) {
       const shared = parseShared(s.topic);
-      if (shared && !shareReceivers.has(shared.share)) shareNames.push(shared.share), shareReceivers.set(shared.share, -1);
+      if (shared && !shareReceivers.has(shared.share)) {
+        shareNames.push(shared.share);
+        shareReceivers.set(shared.share, -1);
+      }
     }
   }
   const totalClients = scenario.groups.reduce((n, g) => n + g.count, 0);
@@ -90,7 +93,9 @@ export function buildFleet(scenario: Scenario): Fleet {
       publish: spec.publish.map((p) => compileTemplate(p.topic)),
       willTopic: spec.will ? compileTemplate(spec.will.topic) : null,
       willPayload: spec.will ? compileTemplate(spec.will.payload) : null,
-      publishIntervalMs: spec.publish.map((p) => (p.rate !== undefined ? 1000 / p.rate : p.totalRate !== undefined ? (1000 * spec.count) / p.totalRate : Infinity)),
+      publishIntervalMs: spec.publish.map((p) =>
+        p.rate !== undefined ? 1000 / p.rate : p.totalRate !== undefined ? (1000 * spec.count) / p.totalRate : Infinity,
+      ),
       sharedReceiver: onlyShare !== null ? shareReceivers.get(onlyShare)! : -1,
       commands,
       commandStreamBase: commandBase,

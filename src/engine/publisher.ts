@@ -207,7 +207,8 @@ export class Publisher {
         conn.track(pid, due, conn.persistent ? buf : undefined);
         metrics.publishedNeedingAck[groupIndex]++;
       }
-      if (spec.track) writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
+      if (spec.track)
+        writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
       conn.write(buf, now);
       metrics.counters[groupIndex].published++;
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing

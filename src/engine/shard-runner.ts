@@ -75,7 +75,6 @@ const PLAN_MOVE = 2;
 const PLAN_STAGE = 3; // offline by the load profile: no comeback until a stage brings it back
 
 // Client status.
-const ST_PENDING = 0;
 const ST_CONNECTING = 1;
 const ST_SUBSCRIBING = 2;
 const ST_READY = 3;
@@ -251,10 +250,16 @@ export class ShardRunner implements ConnectionListener {
     const plan = this.stagePlan!;
     const clients = [...this.steadyMissing.clients];
     if (plan.staged) {
-      for (const g of this.fleet.groups) for (let i = plan.countedClients(k, g.index, full); i < g.spec.count; i++) clients.push({ group: g.index, i });
+      for (const g of this.fleet.groups)
+        for (let i = plan.countedClients(k, g.index, full); i < g.spec.count; i++) clients.push({ group: g.index, i });
     }
     this.streamRefs ??= this.publisher.streamRefs();
-    const table = computeFanout(this.fleet, this.streamRefs, { subscriptions: this.steadyMissing.subscriptions, clients }, endpointModel(this.opts.scenario));
+    const table = computeFanout(
+      this.fleet,
+      this.streamRefs,
+      { subscriptions: this.steadyMissing.subscriptions, clients },
+      endpointModel(this.opts.scenario),
+    );
     this.fanouts[key] = table;
     return table;
   }
@@ -311,7 +316,8 @@ export class ShardRunner implements ConnectionListener {
     this.churnRoundOf = new Int32Array(this.slices.length);
     const migration = this.opts.scenario.migration;
     if (migration) {
-      for (let k = 0; k < migration.cohorts; k++) this.heap.push(startAt + migration.startMs + k * migration.everyMs, k * EV_KINDS + EV_MIGRATE);
+      for (let k = 0; k < migration.cohorts; k++)
+        this.heap.push(startAt + migration.startMs + k * migration.everyMs, k * EV_KINDS + EV_MIGRATE);
     }
   }
 
@@ -331,7 +337,11 @@ export class ShardRunner implements ConnectionListener {
     // Sends due just before the end may still be queued behind a busy event loop: they are part
     // of the window, so wait for every stream's last send, then for acks and deliveries.
     const deadline = endAt + drainMs;
-    while (!this.stopping && this.clock.now() < deadline && (this.publisher.active > 0 || this.commands.active > 0 || !this.metrics.settled())) {
+    while (
+      !this.stopping &&
+      this.clock.now() < deadline &&
+      (this.publisher.active > 0 || this.commands.active > 0 || !this.metrics.settled())
+    ) {
       await sleepUntil(this.clock, this.clock.now() + 20);
     }
     this.publisher.stop();

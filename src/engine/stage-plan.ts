@@ -54,7 +54,12 @@ export class StagePlan {
   constructor(scenario: Scenario, startAt: number) {
     const specs = scenario.stages ?? [{ name: 'steady', startMs: 0, durationMs: scenario.durationMs, connections: 1, rate: 1 }];
     this.staged = scenario.stages !== undefined;
-    this.stages = specs.map((s) => ({ start: startAt + s.startMs, end: startAt + s.startMs + s.durationMs, rate: s.rate, connections: s.connections }));
+    this.stages = specs.map((s) => ({
+      start: startAt + s.startMs,
+      end: startAt + s.startMs + s.durationMs,
+      rate: s.rate,
+      connections: s.connections,
+    }));
     this.online = specs.map((s) => scenario.groups.map((g) => onlineCount(g.count, s.connections)));
     this.connectRate = scenario.groups.map((g) => g.connectRate);
     this.fullFrom = this.stages.map((st, k) => {

@@ -1,9 +1,10 @@
 // Baseline files (`fleetstorm/baseline@1`) and reading result files for `compare`. Every way a
 // file can be unusable ends in one ResultFileError whose message is a single line a user can act on.
 
+import { ResultFileError } from '../errors.ts';
 import { readFile } from 'node:fs/promises';
-import type { Result, Summary } from '../report/types.ts';
-import { RESULT_SCHEMA } from '../report/types.ts';
+import type { Result, Summary } from '../result/types.ts';
+import { RESULT_SCHEMA } from '../result/types.ts';
 
 export const BASELINE_SCHEMA = 'fleetstorm/baseline@1';
 
@@ -25,10 +26,6 @@ export interface Baseline {
   groups?: Record<string, Summary>;
 }
 
-export class ResultFileError extends Error {
-  override name = 'ResultFileError';
-}
-
 export function makeBaseline(result: Result, env: BaselineEnvironment, now: Date = new Date()): Baseline {
   return {
     schema: BASELINE_SCHEMA,
@@ -43,7 +40,11 @@ export function makeBaseline(result: Result, env: BaselineEnvironment, now: Date
 /** The environment a result was produced in, as far as the result records it. */
 export function environmentOf(result: Result, brokerVersion?: string): BaselineEnvironment {
   const env: BaselineEnvironment = {
-    hostname: result.run.hosts.map((h) => h.hostname).filter((v, i, a) => a.indexOf(v) === i).join(',') || 'unknown',
+    hostname:
+      result.run.hosts
+        .map((h) => h.hostname)
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(',') || 'unknown',
     node: result.run.node,
     fleetstormVersion: result.run.version,
     brokers: [...result.run.brokers],
@@ -119,6 +120,7 @@ function checkSchema(file: string, data: Record<string, unknown>, want: string, 
 
 function checkSummary(file: string, data: Record<string, unknown>, kind: string): void {
   const s = data.summary as Record<string, unknown> | undefined;
-  const ok = s && typeof s === 'object' && ['connections', 'messages', 'throughput', 'latencyMs'].every((k) => s[k] && typeof s[k] === 'object');
+  const ok =
+    s && typeof s === 'object' && ['connections', 'messages', 'throughput', 'latencyMs'].every((k) => s[k] && typeof s[k] === 'object');
   if (!ok) throw new ResultFileError(`${kind} file ${file} is incomplete: its summary is missing or damaged`);
 }

@@ -1,6 +1,6 @@
 // A Comparison as the report and step summary show it.
 
-import type { CompareRowsLike } from '../report/html/compare-like.ts';
+import type { CompareRowsLike } from '../result/compare-like.ts';
 import type { Comparison } from './compare.ts';
 
 export function comparisonForReport(c: Comparison, baselineFile: string): CompareRowsLike {

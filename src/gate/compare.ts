@@ -5,8 +5,9 @@
 // (`"messages.lossRate": "0.1%"` allows 0.1 percentage points more loss).
 // Beyond the tolerance in the good direction a row is 'better'; it never fails the gate.
 
-import type { Summary } from '../report/types.ts';
-import { LATENCY_NAMES } from '../report/types.ts';
+import { UsageError } from '../errors.ts';
+import type { Summary } from '../result/types.ts';
+import { LATENCY_NAMES } from '../result/types.ts';
 import type { Baseline } from './baseline.ts';
 
 export type Verdict = 'ok' | 'better' | 'regression' | 'no-data';
@@ -98,7 +99,8 @@ export function compareWithBaseline(
 ): Comparison {
   for (const key of Object.keys(tolerances)) {
     const known = key === 'default' || COMPARED_METRICS.some((d) => d.metric === key || `latencyMs.${d.metric}` === key);
-    if (!known) throw new Error(`unknown metric '${key}' in tolerances (compared: ${COMPARED_METRICS.map((d) => d.metric).join(', ')})`);
+    if (!known)
+      throw new UsageError(`unknown metric '${key}' in tolerances (compared: ${COMPARED_METRICS.map((d) => d.metric).join(', ')})`);
   }
   const cur = opts.group === undefined ? result.summary : result.groups?.[opts.group];
   const base = opts.group === undefined ? baseline.summary : baseline.groups?.[opts.group];

@@ -1,6 +1,6 @@
 // Plain-text tables for the console: threshold gates and baseline comparisons.
 
-import type { ThresholdResult } from '../report/types.ts';
+import type { ThresholdResult } from '../result/types.ts';
 import type { CompareRow, Verdict } from './compare.ts';
 
 /** Left-aligned columns separated by two spaces; first row is the header. */

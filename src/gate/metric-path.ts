@@ -3,7 +3,7 @@
 // Resolving a path yields its kind (which decides the units it accepts) and a reader that takes
 // the value out of a Summary.
 
-import type { LatencySummary, Summary } from '../report/types.ts';
+import type { LatencySummary, Summary } from '../result/types.ts';
 
 export type MetricKind = 'latency' | 'count' | 'ratio' | 'rate';
 
@@ -55,9 +55,8 @@ export function resolveMetricPath(raw: string, groupNames: readonly string[]): R
   if ((LATENCY_METRICS as readonly string[]).includes(head)) return latencyRef(head, rest, group);
   if (head === 'errors') {
     const reason = rest.join('.');
-    if (!reason) return { ok: false, message: "expected errors.total or errors.<reason>" };
-    const read = (s: Summary) =>
-      reason === 'total' ? Object.values(s.errors).reduce((a, b) => a + b, 0) : (s.errors[reason] ?? 0);
+    if (!reason) return { ok: false, message: 'expected errors.total or errors.<reason>' };
+    const read = (s: Summary) => (reason === 'total' ? Object.values(s.errors).reduce((a, b) => a + b, 0) : (s.errors[reason] ?? 0));
     return { ok: true, ref: { path: `errors.${reason}`, group, kind: 'count', read } };
   }
   const fields = SECTION_FIELDS[head];
@@ -69,7 +68,10 @@ export function resolveMetricPath(raw: string, groupNames: readonly string[]): R
   const kind = field ? fields[field] : undefined;
   if (!field || !kind || extra.length > 0) {
     const got = field ? `'${rest.join('.')}'` : 'nothing';
-    return { ok: false, message: `unknown field ${got} in ${head}${suggest(field ?? '', Object.keys(fields))}; one of ${Object.keys(fields).join(', ')}` };
+    return {
+      ok: false,
+      message: `unknown field ${got} in ${head}${suggest(field ?? '', Object.keys(fields))}; one of ${Object.keys(fields).join(', ')}`,
+    };
   }
   const read = (s: Summary): number | null => {
     if (head === 'messages' && field === 'lossRate' && s.messages.expected === 0) return null;
@@ -82,7 +84,10 @@ function latencyRef(name: string, rest: string[], group: string | undefined): Re
   const stat = rest[0];
   if (!stat || rest.length > 1 || !(LATENCY_STATS as readonly string[]).includes(stat)) {
     const got = stat ? `'${rest.join('.')}'` : 'none';
-    return { ok: false, message: `unknown statistic ${got} for ${name}${suggest(stat ?? '', LATENCY_STATS)}; one of ${LATENCY_STATS.join(', ')}` };
+    return {
+      ok: false,
+      message: `unknown statistic ${got} for ${name}${suggest(stat ?? '', LATENCY_STATS)}; one of ${LATENCY_STATS.join(', ')}`,
+    };
   }
   const kind: MetricKind = stat === 'count' ? 'count' : 'latency';
   const read = (s: Summary): number | null => {

@@ -13,8 +13,8 @@
 // No data (a latency statistic with no samples, lossRate with nothing expected, a group missing
 // from the result) gives value null and ok false: a gate that measured nothing does not pass.
 
-import type { Summary, ThresholdResult } from '../report/types.ts';
-import type { ValidationIssue } from '../scenario/types.ts';
+import type { Summary, ThresholdResult } from '../result/types.ts';
+import type { ValidationIssue } from '../errors.ts';
 import type { MetricKind, MetricRef } from './metric-path.ts';
 import { pickSummary, resolveMetricPath } from './metric-path.ts';
 
@@ -83,7 +83,8 @@ export function parseThreshold(key: string, spec: unknown, groupNames: readonly 
   const ref = resolved.ref;
 
   const m = EXPR.exec(condition);
-  if (!m) return { message: `cannot read '${condition}': expected an operator (< <= > >= == !=), a number and an optional unit, e.g. "< 500ms"` };
+  if (!m)
+    return { message: `cannot read '${condition}': expected an operator (< <= > >= == !=), a number and an optional unit, e.g. "< 500ms"` };
   const unit = (m[3] ?? '').toLowerCase().replace('µs', 'us');
   const factor = UNIT_FACTORS[ref.kind][unit];
   if (factor === undefined) return { message: `unit '${m[3]}' does not fit ${key} (${KIND_HINT[ref.kind]})` };
@@ -94,12 +95,18 @@ export function parseThreshold(key: string, spec: unknown, groupNames: readonly 
 
 export function compare(value: number, op: Operator, limit: number): boolean {
   switch (op) {
-    case '<': return value < limit;
-    case '<=': return value <= limit;
-    case '>': return value > limit;
-    case '>=': return value >= limit;
-    case '==': return value === limit;
-    case '!=': return value !== limit;
+    case '<':
+      return value < limit;
+    case '<=':
+      return value <= limit;
+    case '>':
+      return value > limit;
+    case '>=':
+      return value >= limit;
+    case '==':
+      return value === limit;
+    case '!=':
+      return value !== limit;
   }
 }
 

@@ -48,7 +48,9 @@ const RECONNECT_MS = 1000;
 /** Soft limit on open files from /proc (Linux); 0 when unknown. */
 export function openFileLimit(): number {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
     const soft = line?.trim().split(/\s{2,}/)[1];
     return soft === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(soft) || 0;
   } catch {
@@ -80,6 +82,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
   let rejectedLogged = 0;
 
   const serveOnce = async (): Promise<void> => {
+    // eslint-disable-next-line prefer-const -- assigned once openControl returns; its onMessage callback reads it
     let session!: AgentSession;
     const control = await openControl({
       url: opts.control,
@@ -100,7 +103,10 @@ export function startAgent(opts: AgentOptions): AgentHandle {
       wake = () => resolve('stopping');
     });
     session = new AgentSession(control, {
-      hello, topics, log, baseDir: opts.baseDir,
+      hello,
+      topics,
+      log,
+      baseDir: opts.baseDir,
       coordinatorTimeoutMs: opts.coordinatorTimeoutMs ?? 5000,
       onRunEnd: (end) => {
         exit.runs++;

@@ -7,7 +7,7 @@ import type { MissingClient, MissingSubscription } from '../engine/fanout.ts';
 import type { ShardGroupSlice } from '../engine/shard-runner.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { HostInfo } from '../report/types.ts';
+import type { HostInfo } from '../result/types.ts';
 
 export interface ShardPlan {
   hostId: string;

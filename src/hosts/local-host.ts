@@ -5,7 +5,7 @@ import os from 'node:os';
 import { ShardRunner } from '../engine/shard-runner.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import type { Sample } from '../metrics/sample.ts';
-import type { HostInfo } from '../report/types.ts';
+import type { HostInfo } from '../result/types.ts';
 import type { ConnectReport, Host, Missing, ShardPlan } from './host.ts';
 
 export class LocalHost implements Host {

@@ -9,9 +9,9 @@
 //    AUTO_RATE_PER_THREAD msg/s; then it gets min(cores, ceil(rate / AUTO_RATE_PER_THREAD)) threads.
 //  - `--processes N` always means N child processes; `--threads N` is threads per process (or
 //    in this process when no children are needed).
-
+import { UsageError, RunError } from '../errors.ts';
 import os from 'node:os';
-import { CliError, EXIT_RUN_FAILED, EXIT_USAGE } from '../cli/exit-codes.ts';
+
 import type { ShardGroupSlice } from '../engine/shard-runner.ts';
 import { checkAddressCapacity } from '../plan/addresses.ts';
 import { planShards } from '../plan/split.ts';
@@ -27,7 +27,14 @@ export interface HostChoice {
   threads?: number;
   processes?: number;
   /** Remote agents (`fleetstorm agent`) to spread the fleet over, through a control broker. */
-  agents?: { count: number; control?: string; token: string; prefix?: string; timeoutMs?: number; listen?: { host?: string; port?: number } };
+  agents?: {
+    count: number;
+    control?: string;
+    token: string;
+    prefix?: string;
+    timeoutMs?: number;
+    listen?: { host?: string; port?: number };
+  };
 }
 
 /** What the machine offers; read from the OS unless given (tests, benchmarks). */
@@ -40,9 +47,7 @@ export interface Machine {
 export const AUTO_RATE_PER_THREAD = 8000;
 
 export type HostLayout =
-  | { kind: 'local' }
-  | { kind: 'threads'; threads: number }
-  | { kind: 'processes'; processes: number; threadsEach: number };
+  { kind: 'local' } | { kind: 'threads'; threads: number } | { kind: 'processes'; processes: number; threadsEach: number };
 
 export function fleetClients(scenario: Scenario): number {
   return scenario.groups.reduce((n, g) => n + g.count, 0);
@@ -62,13 +67,16 @@ export function chooseLayout(clients: number, publishRate: number, choice: HostC
   const cores = Math.max(1, machine.cores);
   if (choice.processes !== undefined) {
     if (choice.processes < needed) {
-      throw new CliError(
+      throw new UsageError(
         `${clients} clients over ${choice.processes} process(es) exceed the open-file limit (${machine.fdLimit} per process, ` +
           `${FD_RESERVE} kept in reserve): use --processes ${needed} or more`,
-        EXIT_USAGE,
       );
     }
-    return { kind: 'processes', processes: choice.processes, threadsEach: choice.threads ?? Math.max(1, Math.floor(cores / choice.processes)) };
+    return {
+      kind: 'processes',
+      processes: choice.processes,
+      threadsEach: choice.threads ?? Math.max(1, Math.floor(cores / choice.processes)),
+    };
   }
   if (needed > 1) return { kind: 'processes', processes: needed, threadsEach: choice.threads ?? Math.max(1, Math.floor(cores / needed)) };
   if (choice.threads !== undefined) return { kind: 'threads', threads: choice.threads };
@@ -79,12 +87,14 @@ export function chooseLayout(clients: number, publishRate: number, choice: HostC
 /** The address pools must carry the fleet: checked before anything starts. */
 export function checkAddresses(scenario: Scenario): void {
   const issue = checkAddressCapacity(fleetClients(scenario), scenario.broker.urls, scenario.broker.sourceAddresses);
-  if (issue) throw new CliError(`${issue.path}: ${issue.message}`, EXIT_USAGE);
+  if (issue) throw new UsageError(`${issue.path}: ${issue.message}`);
 }
 
 function slicesFor(scenario: Scenario, hostCount: number): ShardGroupSlice[][] {
   return planShards(scenario, hostCount).map((shard) =>
-    shard.groups.filter((g) => g.count > 0).map((g) => ({ group: g.groupIndex, start: g.start, count: g.count, connectRate: g.connectRate })),
+    shard.groups
+      .filter((g) => g.count > 0)
+      .map((g) => ({ group: g.groupIndex, start: g.start, count: g.count, connectRate: g.connectRate })),
   );
 }
 
@@ -110,7 +120,7 @@ export async function planHosts(
       timeoutMs: a.timeoutMs,
       listen: a.listen,
     }).catch((err: Error) => {
-      throw new CliError(err.message, EXIT_RUN_FAILED);
+      throw new RunError(err.message);
     });
     return { hosts: agents.hosts, plan: agents.plan, layout: { kind: 'local' }, close: agents.close };
   }

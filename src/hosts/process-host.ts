@@ -6,8 +6,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
-import type { HostInfo } from '../report/types.ts';
+import type { HostInfo } from '../result/types.ts';
 import type { FromChild, ToChild } from './process-entry.ts';
 import type { HostCommand, HostEvent } from './protocol.ts';
 import { RemoteHost, type Channel } from './remote-host.ts';

@@ -4,7 +4,7 @@
 
 import type { ShardResult } from '../engine/samples.ts';
 import type { Sample } from '../metrics/sample.ts';
-import type { HostInfo } from '../report/types.ts';
+import type { HostInfo } from '../result/types.ts';
 import type { ConnectReport, Host, Missing, ShardPlan } from './host.ts';
 import { REPLY, type HostCommand, type HostEvent } from './protocol.ts';
 

@@ -5,7 +5,7 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import os from 'node:os';
 import { Piscina } from 'piscina';
-import type { HostInfo } from '../report/types.ts';
+import type { HostInfo } from '../result/types.ts';
 import type { HostCommand, HostEvent } from './protocol.ts';
 import { RemoteHost, type Channel } from './remote-host.ts';
 import { hostEntry } from './entry-path.ts';
@@ -67,7 +67,10 @@ export class ThreadChannel implements Channel {
   private readonly task: Promise<void>;
   private closed = false;
 
-  constructor(pool: Piscina, private readonly release: () => Promise<void>) {
+  constructor(
+    pool: Piscina,
+    private readonly release: () => Promise<void>,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     port1.on('message', (event: HostEvent) => this.onEvent?.(event));

@@ -4,7 +4,7 @@
 
 import * as hdr from 'hdr-histogram-js';
 import type { JsHistogram } from 'hdr-histogram-js';
-import type { LatencySummary } from '../report/types.ts';
+import type { LatencySummary } from '../result/types.ts';
 
 /** Always the pure-JS implementation (we never ask for WebAssembly), which exposes bucket maths. */
 export type Histogram = JsHistogram;

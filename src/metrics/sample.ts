@@ -2,7 +2,7 @@
 // for the same second into one timeline point. Per-second latency travels as encoded
 // histograms so that the merged p50/p99 come from added buckets, not from averaged percentiles.
 
-import type { TimelinePoint } from '../report/types.ts';
+import type { TimelinePoint } from '../result/types.ts';
 import type { CounterValues, ErrorCounts } from './counters.ts';
 import { addErrors } from './counters.ts';
 import type { Histogram } from './histogram.ts';
@@ -76,10 +76,16 @@ export function mergeSamples(samples: readonly Sample[]): TimelinePoint {
     }
   }
   [point.endToEndP50Ms, point.endToEndP99Ms] = p50p99Ms(
-    mergeEncodedInto(createLatencyHistogram(), samples.map((s) => s.endToEnd)),
+    mergeEncodedInto(
+      createLatencyHistogram(),
+      samples.map((s) => s.endToEnd),
+    ),
   );
   [point.connectP50Ms, point.connectP99Ms] = p50p99Ms(
-    mergeEncodedInto(createLatencyHistogram(), samples.map((s) => s.connect)),
+    mergeEncodedInto(
+      createLatencyHistogram(),
+      samples.map((s) => s.connect),
+    ),
   );
   return point;
 }

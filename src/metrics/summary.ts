@@ -2,8 +2,8 @@
 // coordinator needs: counts add, errors add, histograms add bucket by bucket and are summarised
 // only afterwards. Percentiles are never averaged.
 
-import type { LatencyName, Summary } from '../report/types.ts';
-import { LATENCY_NAMES } from '../report/types.ts';
+import type { LatencyName, Summary } from '../result/types.ts';
+import { LATENCY_NAMES } from '../result/types.ts';
 import type { CounterValues, ErrorCounts, GroupCounters } from './counters.ts';
 import { addCounters, addErrors, errorsToRecord, snapshotCounters, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';

@@ -2,7 +2,7 @@
 // per-interval deltas, snapshots and resets the per-second histograms, and yields the Sample a
 // coordinator merges with other hosts' samples.
 
-import type { TimelinePoint } from '../report/types.ts';
+import type { TimelinePoint } from '../result/types.ts';
 import type { CounterValues, ErrorCounts, GroupCounters } from './counters.ts';
 import { diffCounters, diffErrors, errorsToRecord, snapshotCounters, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';

@@ -3,7 +3,7 @@
 // last one reported at or before t. Counters that go down mean the broker restarted; the value
 // after the reset counts as the increase since (as Prometheus' increase() does).
 
-import type { Point } from './types.ts';
+import type { Point } from '../result/broker-side.ts';
 
 /** Index of the last point at or before t, or -1. Points are sorted by time. */
 function lastAtOrBefore(points: Point[], t: number): number {

@@ -3,7 +3,7 @@
 // $SYS is preferred over Prometheus when both carry a figure (it is the broker's own count).
 
 import { counterIncrease, counterRate, peakOfSum } from './derive.ts';
-import type { BrokerHighlights, BrokerSource, Point } from './types.ts';
+import type { BrokerHighlights, BrokerSource, Point } from '../result/broker-side.ts';
 
 interface Carriers {
   sys: RegExp[];
@@ -15,15 +15,30 @@ interface Carriers {
 export const CARRIERS = {
   connected: {
     sys: [/^\$SYS\/broker\/clients\/connected$/, /^\$SYS\/brokers\/[^/]+\/stats\/connections\/count$/],
-    prometheus: [/^emqx_connections_count$/, /^broker_clients_connected$/, /^mosquitto_clients_connected$/, /^com_hivemq_networking_connections_current$/],
+    prometheus: [
+      /^emqx_connections_count$/,
+      /^broker_clients_connected$/,
+      /^mosquitto_clients_connected$/,
+      /^com_hivemq_networking_connections_current$/,
+    ],
   },
   received: {
     sys: [/^\$SYS\/broker\/publish\/messages\/received$/, /^\$SYS\/brokers\/[^/]+\/metrics\/messages\/received$/],
-    prometheus: [/^emqx_messages_received$/, /^broker_publish_messages_received$/, /^com_hivemq_messages_incoming_publish_count$/, /^mqtt_publish_received$/],
+    prometheus: [
+      /^emqx_messages_received$/,
+      /^broker_publish_messages_received$/,
+      /^com_hivemq_messages_incoming_publish_count$/,
+      /^mqtt_publish_received$/,
+    ],
   },
   sent: {
     sys: [/^\$SYS\/broker\/publish\/messages\/sent$/, /^\$SYS\/brokers\/[^/]+\/metrics\/messages\/sent$/],
-    prometheus: [/^emqx_messages_sent$/, /^broker_publish_messages_sent$/, /^com_hivemq_messages_outgoing_publish_count$/, /^mqtt_publish_sent$/],
+    prometheus: [
+      /^emqx_messages_sent$/,
+      /^broker_publish_messages_sent$/,
+      /^com_hivemq_messages_outgoing_publish_count$/,
+      /^mqtt_publish_sent$/,
+    ],
   },
   dropped: {
     sys: [/^\$SYS\/broker\/publish\/messages\/dropped$/, /^\$SYS\/brokers\/[^/]+\/metrics\/messages\/dropped$/],
@@ -84,11 +99,12 @@ export function deriveHighlights(sources: BrokerSource[], window: RunWindow): Br
   const monitors = sources.filter((s) => s.kind === 'sys' && Object.keys(s.series).length > 0).length;
   if (monitors > 0 && connected !== undefined) h.monitorClients = monitors;
 
-  const counters: Array<[Figure, 'messagesReceived' | 'messagesSent' | 'dropped', 'messagesReceivedPerSec' | 'messagesSentPerSec' | null]> = [
-    ['received', 'messagesReceived', 'messagesReceivedPerSec'],
-    ['sent', 'messagesSent', 'messagesSentPerSec'],
-    ['dropped', 'dropped', null],
-  ];
+  const counters: Array<[Figure, 'messagesReceived' | 'messagesSent' | 'dropped', 'messagesReceivedPerSec' | 'messagesSentPerSec' | null]> =
+    [
+      ['received', 'messagesReceived', 'messagesReceivedPerSec'],
+      ['sent', 'messagesSent', 'messagesSentPerSec'],
+      ['dropped', 'dropped', null],
+    ];
   for (const [figure, total, rate] of counters) {
     const series = carriersOf(sources, figure);
     if (series.length === 0) continue;

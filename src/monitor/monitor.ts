@@ -5,12 +5,12 @@
 //   ... run ...
 //   result.broker = await monitor?.finish(result);
 
-import type { Result } from '../report/types.ts';
+import type { Result } from '../result/types.ts';
 import type { LoadedScenario, MonitorSpec, ProtocolVersion, TlsOptions } from '../scenario/types.ts';
 import { deriveHighlights } from './highlights.ts';
 import { PrometheusSampler } from './prometheus-sampler.ts';
 import { SysSampler } from './sys-sampler.ts';
-import type { BrokerSide, BrokerSource } from './types.ts';
+import type { BrokerSide, BrokerSource } from '../result/broker-side.ts';
 
 export interface BrokerMonitorOptions {
   spec: MonitorSpec;
@@ -70,7 +70,11 @@ export async function startBrokerMonitor(opts: BrokerMonitorOptions): Promise<Br
   let stopping: Promise<void> | null = null;
   const stop = () => (stopping ??= Promise.all([...sys.map((s) => s.stop()), prometheus?.stop()]).then(() => {}));
   const snapshot = (runStartedAtMs: number, window: MonitorWindow): BrokerSide => {
-    const sources = [...failed, ...sys.map((s) => s.toSource(runStartedAtMs)), ...(prometheus ? [prometheus.toSource(runStartedAtMs)] : [])];
+    const sources = [
+      ...failed,
+      ...sys.map((s) => s.toSource(runStartedAtMs)),
+      ...(prometheus ? [prometheus.toSource(runStartedAtMs)] : []),
+    ];
     const highlights = deriveHighlights(sources, { steadyFrom: window.steadyFromMs / 1000, steadyTo: window.steadyToMs / 1000 });
     return { sources, highlights };
   };

@@ -4,7 +4,7 @@
 
 import { parsePrometheusText, seriesKey } from './prometheus-parse.ts';
 import { SeriesStore, type SeriesLimits } from './series-store.ts';
-import type { BrokerSource } from './types.ts';
+import type { BrokerSource } from '../result/broker-side.ts';
 
 export interface PrometheusSamplerOptions {
   url: string;
@@ -46,12 +46,15 @@ export class PrometheusSampler {
     if (this.stopped) return;
     this.n++;
     const due = this.startMs + this.n * this.intervalMs;
-    this.timer = setTimeout(() => {
-      // Never two scrapes at once: a scrape slower than the interval skips the ticks it covered.
-      this.inFlight = this.inFlight.then(() => this.scrape());
-      while (this.startMs + (this.n + 1) * this.intervalMs <= this.now()) this.n++;
-      this.schedule();
-    }, Math.max(0, due - this.now()));
+    this.timer = setTimeout(
+      () => {
+        // Never two scrapes at once: a scrape slower than the interval skips the ticks it covered.
+        this.inFlight = this.inFlight.then(() => this.scrape());
+        while (this.startMs + (this.n + 1) * this.intervalMs <= this.now()) this.n++;
+        this.schedule();
+      },
+      Math.max(0, due - this.now()),
+    );
   }
 
   private async scrape(): Promise<void> {
@@ -66,7 +69,7 @@ export class PrometheusSampler {
       this.scrapes++;
     } catch (err) {
       const e = err as Error;
-      this.error = `scrape ${this.url}: ${e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause as Error | undefined)?.message ?? e.message}`;
+      this.error = `scrape ${this.url}: ${e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : ((e.cause as Error | undefined)?.message ?? e.message)}`;
     }
   }
 

@@ -6,7 +6,7 @@
 // measured from) is never replaced. A name that outgrows `maxPoints` doubles its spacing and is
 // thinned, so an hour-long run keeps a coarser but complete picture instead of growing.
 
-import type { Point } from './types.ts';
+import type { Point } from '../result/broker-side.ts';
 
 export interface SeriesLimits {
   maxSeries: number;

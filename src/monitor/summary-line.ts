@@ -2,8 +2,8 @@
 // counted, so a gap between the two (messages fleetstorm lost that the broker says it dropped,
 // or never received) is visible without opening the report.
 
-import type { Result } from '../report/types.ts';
-import type { BrokerSide } from './types.ts';
+import type { Result } from '../result/types.ts';
+import type { BrokerSide } from '../result/broker-side.ts';
 
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 const fmt = (n: number) => INT.format(n);

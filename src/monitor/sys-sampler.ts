@@ -8,7 +8,7 @@ import path from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { TlsOptions } from '../scenario/types.ts';
 import { SeriesStore, type SeriesLimits } from './series-store.ts';
-import type { BrokerSource } from './types.ts';
+import type { BrokerSource } from '../result/broker-side.ts';
 
 export interface SysSamplerOptions {
   url: string;

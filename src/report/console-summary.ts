@@ -2,7 +2,7 @@
 // performance engineer looks at first.
 
 import { formatThresholdTable, textTable } from '../gate/format.ts';
-import type { Result, Summary } from './types.ts';
+import type { Result, Summary } from '../result/types.ts';
 
 function row(name: string, s: Summary): string[] {
   const m = s.messages;
@@ -24,7 +24,19 @@ function row(name: string, s: Summary): string[] {
 
 export function formatRunSummary(result: Result): string {
   const lines: string[] = [];
-  const header = ['group', 'connected', 'published', 'acked', 'received/expected', 'lost', 'dup', 'ooo', 'connect p99', 'e2e p50', 'e2e p99'];
+  const header = [
+    'group',
+    'connected',
+    'published',
+    'acked',
+    'received/expected',
+    'lost',
+    'dup',
+    'ooo',
+    'connect p99',
+    'e2e p50',
+    'e2e p99',
+  ];
   const rows = [header, ...Object.entries(result.groups).map(([n, s]) => row(n, s)), row('total', result.summary)];
   lines.push(textTable(rows));
   const t = result.summary.throughput;

@@ -2,17 +2,20 @@
 // gate shows up as a failed test with expected vs actual.
 
 import { fmtMetricValue, splitThresholdExpr } from './html/format.ts';
-import type { Result } from './types.ts';
+import type { Result } from '../result/types.ts';
 
 /** Escapes text for XML content and double-quoted attributes; drops characters XML 1.0 forbids. */
 export function escapeXml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return (
+    String(value ?? '')
+      // eslint-disable-next-line no-control-regex -- XML 1.0 allows exactly these characters
+      .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+  );
 }
 
 export function renderJUnit(result: Result): string {

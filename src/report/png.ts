@@ -11,12 +11,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GlobalFonts } from 'canvas';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
-import { isCapacityReport } from '../coordinator/capacity-types.ts';
+import { isCapacityReport } from '../result/capacity.ts';
 import { capacityChart } from './html/charts/capacity-chart.ts';
 import { latencyOverTimeChart, percentileChart, throughputChart } from './html/charts/chart-specs.ts';
 import type { ChartSpec } from './html/charts/chart-spec.ts';
 import { toChartJsConfig } from './html/charts/to-chartjs.ts';
-import type { Result } from './types.ts';
+import type { Result } from '../result/types.ts';
 
 export const PNG_WIDTH = 800;
 export const PNG_HEIGHT = 400;
@@ -57,7 +57,8 @@ let registeredFont: string | undefined;
 export function ensureChartFont(): string {
   if (registeredFont !== undefined) return registeredFont;
   const path = resolveChartFont();
-  if (!GlobalFonts.registerFromPath(path, FONT_FAMILY)) throw new Error(`cannot load font ${path} for PNG charts: set FLEETSTORM_FONT to another .ttf`);
+  if (!GlobalFonts.registerFromPath(path, FONT_FAMILY))
+    throw new Error(`cannot load font ${path} for PNG charts: set FLEETSTORM_FONT to another .ttf`);
   registeredFont = path;
   return path;
 }

@@ -2,7 +2,7 @@
 // output is a file or a CI log, nothing with --quiet. Always on stderr, so `--json` stdout
 // stays machine-readable.
 
-import type { TimelinePoint } from './types.ts';
+import type { TimelinePoint } from '../result/types.ts';
 
 export interface ProgressOptions {
   quiet: boolean;

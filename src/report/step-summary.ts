@@ -2,10 +2,10 @@
 // key figures in tables, what broke first, and links to the charts.
 
 import { appendFileSync } from 'node:fs';
-import type { CompareRowsLike } from './html/compare-like.ts';
+import type { CompareRowsLike } from '../result/compare-like.ts';
 import { fmtInt, fmtMetricValue, fmtMs, fmtPercent, fmtRate, splitThresholdExpr } from './html/format.ts';
 import { computeVerdict, describeBrokeFirst, whatBrokeFirst } from './html/verdict.ts';
-import type { Result } from './types.ts';
+import type { Result } from '../result/types.ts';
 
 export interface StepSummaryOptions {
   /** URLs or relative paths of the PNG charts / HTML report, linked at the end. */
@@ -22,7 +22,10 @@ export function mdCell(value: unknown): string {
 
 /** Header labels starting with a space are right-aligned numeric columns. */
 function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.map((h) => h.trim()).join(' | ')} |`, `| ${header.map((h) => (h.startsWith(' ') ? '---:' : '---')).join(' | ')} |`];
+  const lines = [
+    `| ${header.map((h) => h.trim()).join(' | ')} |`,
+    `| ${header.map((h) => (h.startsWith(' ') ? '---:' : '---')).join(' | ')} |`,
+  ];
   for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
   return lines.join('\n');
 }
@@ -34,7 +37,10 @@ export function renderStepSummary(result: Result, opts: StepSummaryOptions = {})
   const out: string[] = [`## ${icon} fleetstorm: ${mdCell(result.scenario.name)} — ${verdict.label}`, ''];
   if (result.interrupted) out.push('> ⚠️ **Interrupted run**: the figures cover only what was measured before it was stopped.', '');
   if (verdict.incompleteHosts.length > 0) {
-    out.push(`> ⚠️ **Incomplete**: load host(s) ${verdict.incompleteHosts.map(mdCell).join(', ')} were lost; their share of the figures is missing.`, '');
+    out.push(
+      `> ⚠️ **Incomplete**: load host(s) ${verdict.incompleteHosts.map(mdCell).join(', ')} were lost; their share of the figures is missing.`,
+      '',
+    );
   }
 
   if (result.thresholds.length > 0) {
@@ -86,7 +92,15 @@ export function renderStepSummary(result: Result, opts: StepSummaryOptions = {})
   out.push('### What broke first', '', ...describeBrokeFirst(whatBrokeFirst(result)).map((l) => `- ${mdCell(l)}`), '');
 
   if (opts.chartLinks && opts.chartLinks.length > 0) {
-    out.push('### Charts', '', ...opts.chartLinks.map((link) => `- [${mdCell(link.split(/[\\/]/).pop() ?? link)}](${encodeURI(link).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`), '');
+    out.push(
+      '### Charts',
+      '',
+      ...opts.chartLinks.map(
+        (link) =>
+          `- [${mdCell(link.split(/[\\/]/).pop() ?? link)}](${encodeURI(link).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)})`,
+      ),
+      '',
+    );
   }
   return `${out.join('\n')}\n`;
 }

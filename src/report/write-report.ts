@@ -4,7 +4,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHtmlReport, type HtmlReportOptions } from './html/render.ts';
 import { writePngCharts } from './png.ts';
-import type { Result } from './types.ts';
+import type { Result } from '../result/types.ts';
 
 export interface WriteReportOptions extends HtmlReportOptions {
   /** Skip the PNGs (e.g. no font on this machine and only the HTML is wanted). */
@@ -12,7 +12,11 @@ export interface WriteReportOptions extends HtmlReportOptions {
 }
 
 /** Writes `outDir/report.html` (atomically: temp file, then rename) and the PNGs; returns paths. */
-export async function writeReport(result: Result, outDir: string, opts: WriteReportOptions = {}): Promise<{ html: string; pngs: string[] }> {
+export async function writeReport(
+  result: Result,
+  outDir: string,
+  opts: WriteReportOptions = {},
+): Promise<{ html: string; pngs: string[] }> {
   await mkdir(outDir, { recursive: true });
   const html = join(outDir, 'report.html');
   const tmp = `${html}.${process.pid}.tmp`;

@@ -3,7 +3,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Result } from './types.ts';
+import type { Result } from '../result/types.ts';
 
 export function writeResultFile(result: Result, dir: string, secrets: readonly string[]): string {
   mkdirSync(dir, { recursive: true });

@@ -54,16 +54,22 @@ export const bool = (description?: string) =>
 
 export function integer(min: number, max: number, description?: string) {
   const message = min === 1 && max === Number.MAX_SAFE_INTEGER ? 'must be a positive integer' : `must be an integer from ${min} to ${max}`;
-  return leaf((v) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? ok(v) : fail(`${message}, got ${describeValue(v)}`)), {
-    type: 'integer',
-    minimum: min,
-    maximum: max === Number.MAX_SAFE_INTEGER ? undefined : max,
-    description,
-  });
+  return leaf(
+    (v) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? ok(v) : fail(`${message}, got ${describeValue(v)}`)),
+    {
+      type: 'integer',
+      minimum: min,
+      maximum: max === Number.MAX_SAFE_INTEGER ? undefined : max,
+      description,
+    },
+  );
 }
 
 export function oneOf<const T extends readonly (string | number)[]>(values: T, message: string, description?: string) {
-  return leaf((v) => (values.includes(v as T[number]) ? ok(v as T[number]) : fail(`${message}, got ${describeValue(v)}`)), { enum: [...values], description });
+  return leaf((v) => (values.includes(v as T[number]) ? ok(v as T[number]) : fail(`${message}, got ${describeValue(v)}`)), {
+    enum: [...values],
+    description,
+  });
 }
 
 export const qos = (description = 'QoS level') => oneOf([0, 1, 2] as const, 'must be 0, 1 or 2', description);
@@ -71,7 +77,8 @@ export const qos = (description = 'QoS level') => oneOf([0, 1, 2] as const, 'mus
 export const NAME_PATTERN = '^[a-z0-9-]+$';
 export const name = (description: string) =>
   leaf(
-    (v) => (typeof v === 'string' && new RegExp(NAME_PATTERN).test(v) ? ok(v) : fail(`must use only a-z, 0-9 and "-", got ${describeValue(v)}`)),
+    (v) =>
+      typeof v === 'string' && new RegExp(NAME_PATTERN).test(v) ? ok(v) : fail(`must use only a-z, 0-9 and "-", got ${describeValue(v)}`),
     { type: 'string', pattern: NAME_PATTERN, description },
   );
 
@@ -139,12 +146,12 @@ export function parseBrokerUrl(v: unknown): Parsed<string> {
   if (!(url.protocol in DEFAULT_PORTS)) return fail(`must start with mqtt:// or mqtts://, got ${describeValue(v)}`);
   if (!url.hostname) return fail(`must name a host, got ${describeValue(v)}`);
   if (url.username || url.password) return fail('must not carry credentials; use the group username and password');
-  if ((url.pathname && url.pathname !== '/') || url.search || url.hash) return fail(`must not have a path or query, got ${describeValue(v)}`);
+  if ((url.pathname && url.pathname !== '/') || url.search || url.hash)
+    return fail(`must not have a path or query, got ${describeValue(v)}`);
   return ok(`${url.protocol}//${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`);
 }
 
-export const brokerUrl = (description: string) =>
-  leaf(parseBrokerUrl, { type: 'string', pattern: '^mqtts?://', description });
+export const brokerUrl = (description: string) => leaf(parseBrokerUrl, { type: 'string', pattern: '^mqtts?://', description });
 
 /** One `sourceAddresses` entry, already expanded. */
 export const addressRange = (description: string) =>
@@ -163,7 +170,10 @@ export function peek<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
 /** A number in [min, max] (e.g. a multiplier). */
 export function number(min: number, max: number, description: string) {
   return leaf(
-    (v) => (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? ok(v) : fail(`must be a number from ${min} to ${max}, got ${describeValue(v)}`)),
+    (v) =>
+      typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+        ? ok(v)
+        : fail(`must be a number from ${min} to ${max}, got ${describeValue(v)}`),
     { type: 'number', minimum: min, maximum: max, description },
   );
 }
@@ -173,9 +183,17 @@ export function fraction(description: string) {
   return leaf(
     (v) => {
       const n = typeof v === 'string' && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v) ? Number.parseFloat(v) / 100 : v;
-      return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1 ? ok(n) : fail(`must be a share like 10% or 0.1 (0 to 100 %), got ${describeValue(v)}`);
+      return typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 1
+        ? ok(n)
+        : fail(`must be a share like 10% or 0.1 (0 to 100 %), got ${describeValue(v)}`);
     },
-    { anyOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?%$' }, { type: 'number', minimum: 0, maximum: 1 }], description },
+    {
+      anyOf: [
+        { type: 'string', pattern: '^\\d+(\\.\\d+)?%$' },
+        { type: 'number', minimum: 0, maximum: 1 },
+      ],
+      description,
+    },
   );
 }
 
@@ -186,7 +204,9 @@ export const httpUrl = (description: string) =>
       if (typeof v !== 'string') return fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
       try {
         const u = new URL(v);
-        return u.protocol === 'http:' || u.protocol === 'https:' ? ok(v) : fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
+        return u.protocol === 'http:' || u.protocol === 'https:'
+          ? ok(v)
+          : fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
       } catch {
         return fail(`must be an http:// or https:// URL, got ${describeValue(v)}`);
       }

@@ -1,7 +1,9 @@
 // Validation issues: how paths are written, how issues print, and the one error type the loader
 // throws. The CLI prints `formatIssues` and exits 2; no stack trace reaches the user.
 
-import type { ValidationIssue } from './types.ts';
+import { formatIssues, ScenarioError, type ValidationIssue } from '../errors.ts';
+
+export { formatIssues, ScenarioError };
 import type { IssuePath } from './schema-check.ts';
 
 /** `['groups', 1, 'publish', 0, 'qos']` → `groups[1].publish[0].qos`; the root is `(root)`. */
@@ -9,26 +11,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else if (typeof segment === 'string' && segment.startsWith('[')) out += segment; // a quoted key: thresholds["a.b"]
+    else if (typeof segment === 'string' && segment.startsWith('['))
+      out += segment; // a quoted key: thresholds["a.b"]
     else out += out ? `.${String(segment)}` : String(segment);
   }
   return out || '(root)';
-}
-
-/** One line per issue: `path: message`. */
-export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
-}
-
-export class ScenarioError extends Error {
-  readonly issues: ValidationIssue[];
-
-  constructor(issues: ValidationIssue[]) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super(`scenario has ${count}:\n${formatIssues(issues)}`);
-    this.name = 'ScenarioError';
-    this.issues = issues;
-  }
 }
 
 /**

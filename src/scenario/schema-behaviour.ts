@@ -3,7 +3,7 @@
 
 import type { ChurnSpec, CommandSpec, ReconnectSpec, ReplySpec } from './types.ts';
 import { duration, fraction, integer, list, name, number, oneOf, qos, rate, section, size, topicName } from './fields.ts';
-import { TRACKING_HEADER_BYTES } from '../client/tracking.ts';
+import { TRACKING_HEADER_BYTES } from '../wire.ts';
 
 const COMMAND_PLACEHOLDERS = ['i', 'group', 'clientId', 'rand', 'target'] as const;
 const DEVICE_PLACEHOLDERS = ['i', 'group', 'clientId', 'rand'] as const;
@@ -19,16 +19,14 @@ export const commandEntry = section(
     timeout: duration({ min: 1 }, 'a reply later than this, or none, counts as no reply').prefault('5s'),
   },
   'commands this group sends to devices of another group (give rate or totalRate)',
-).transform(
-  (c): CommandSpec => ({
-    to: c.to,
-    topic: c.topic,
-    qos: c.qos,
-    size: Math.max(c.size, TRACKING_HEADER_BYTES),
-    ...(c.rate !== undefined ? { rate: c.rate } : { totalRate: c.totalRate }),
-    timeoutMs: c.timeout,
-  }),
-);
+).transform((c): CommandSpec => ({
+  to: c.to,
+  topic: c.topic,
+  qos: c.qos,
+  size: Math.max(c.size, TRACKING_HEADER_BYTES),
+  ...(c.rate !== undefined ? { rate: c.rate } : { totalRate: c.totalRate }),
+  timeoutMs: c.timeout,
+}));
 
 export const replySection = section(
   {
@@ -36,7 +34,7 @@ export const replySection = section(
     qos: qos().prefault(1),
     thinkTime: duration({}, 'time a device takes before it answers').prefault('0ms'),
   },
-  'how this group\'s devices answer the commands they receive',
+  "how this group's devices answer the commands they receive",
 ).transform((r): ReplySpec => ({ topic: r.topic, qos: r.qos, thinkTimeMs: r.thinkTime }));
 
 export const reconnectSection = section(
@@ -54,7 +52,9 @@ export const churnSection = section(
     share: fraction('share of the group that flaps in each round, e.g. 10%'),
     every: duration({ min: 100 }, 'time between churn rounds'),
     offline: duration({}, 'how long a flapping device stays away before it reconnects').prefault('2s'),
-    mode: oneOf(['disconnect', 'drop'] as const, 'must be disconnect (clean DISCONNECT) or drop (socket cut, the will fires)').prefault('disconnect'),
+    mode: oneOf(['disconnect', 'drop'] as const, 'must be disconnect (clean DISCONNECT) or drop (socket cut, the will fires)').prefault(
+      'disconnect',
+    ),
   },
   'devices that disconnect and come back during steady state (flapping Wi-Fi)',
 ).transform((c): ChurnSpec => ({ share: c.share, everyMs: c.every, offlineMs: c.offline, mode: c.mode }));

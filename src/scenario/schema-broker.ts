@@ -30,15 +30,13 @@ export const brokerSection = section(
   },
   'broker to load; leave out url/urls to run against the embedded broker',
   { not: { required: ['url', 'urls'] } },
-).transform(
-  (b): BrokerSpec => ({
-    urls: b.url !== undefined ? [b.url] : (b.urls ?? []),
-    protocol: b.protocol,
-    ...(b.tls ? { tls: b.tls } : {}),
-    sourceAddresses: b.sourceAddresses.flat(),
-    connectTimeoutMs: b.connectTimeout,
-  }),
-);
+).transform((b): BrokerSpec => ({
+  urls: b.url !== undefined ? [b.url] : (b.urls ?? []),
+  protocol: b.protocol,
+  ...(b.tls ? { tls: b.tls } : {}),
+  sourceAddresses: b.sourceAddresses.flat(),
+  connectTimeoutMs: b.connectTimeout,
+}));
 
 export const checkBroker: CrossCheck = (root, report) => {
   const broker = root.broker;

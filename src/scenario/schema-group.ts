@@ -38,28 +38,26 @@ export const groupEntry = section(
     reply: replySection.optional(),
   },
   'a group of identical clients',
-).transform(
-  (g): GroupSpec => ({
-    name: g.name,
-    count: g.count,
-    clientId: g.clientId,
-    ...(g.username !== undefined ? { username: g.username } : {}),
-    ...(g.password !== undefined ? { password: g.password } : {}),
-    keepaliveMs: g.keepalive,
-    clean: g.clean,
-    sessionExpiryMs: g.sessionExpiry,
-    connectRate: g.connectRate,
-    maxConnectsInFlight: g.maxConnectsInFlight,
-    ...(g.will ? { will: g.will } : {}),
-    subscribe: g.subscribe,
-    publish: g.publish,
-    ...(g.endpoints ? { endpoints: g.endpoints } : {}),
-    ...(g.reconnect ? { reconnect: g.reconnect } : {}),
-    ...(g.churn ? { churn: g.churn } : {}),
-    commands: g.commands,
-    ...(g.reply ? { reply: g.reply } : {}),
-  }),
-);
+).transform((g): GroupSpec => ({
+  name: g.name,
+  count: g.count,
+  clientId: g.clientId,
+  ...(g.username !== undefined ? { username: g.username } : {}),
+  ...(g.password !== undefined ? { password: g.password } : {}),
+  keepaliveMs: g.keepalive,
+  clean: g.clean,
+  sessionExpiryMs: g.sessionExpiry,
+  connectRate: g.connectRate,
+  maxConnectsInFlight: g.maxConnectsInFlight,
+  ...(g.will ? { will: g.will } : {}),
+  subscribe: g.subscribe,
+  publish: g.publish,
+  ...(g.endpoints ? { endpoints: g.endpoints } : {}),
+  ...(g.reconnect ? { reconnect: g.reconnect } : {}),
+  ...(g.churn ? { churn: g.churn } : {}),
+  commands: g.commands,
+  ...(g.reply ? { reply: g.reply } : {}),
+}));
 
 export const groupsSection = list(groupEntry, { min: 1, description: 'client groups' });
 
@@ -83,7 +81,8 @@ export const checkGroups: CrossCheck = (root, report) => {
     const clientId = group.clientId === undefined ? '{group}-{i}' : peek(clientIdField, group.clientId);
     if (count !== undefined && count > 1 && clientId !== undefined) {
       const used = placeholdersOf(clientId);
-      if (!used.has('i') && !used.has('rand')) report([...path, 'clientId'], 'must contain {i} (or {rand:N}) so the clients of the group get distinct ids');
+      if (!used.has('i') && !used.has('rand'))
+        report([...path, 'clientId'], 'must contain {i} (or {rand:N}) so the clients of the group get distinct ids');
     }
     if (Array.isArray(group.publish)) group.publish.forEach((entry, j) => checkPublishEntry(entry, [...path, 'publish', j], report));
   });

@@ -24,7 +24,9 @@ export const checkThresholds: CrossCheck = (root, report) => {
   if (!isRecord(root.thresholds)) return;
   const groups = Array.isArray(root.groups) ? root.groups.filter(isRecord).map((g) => String(g.name)) : [];
   // Values of the wrong type are the schema's to report; here only the expressions are read.
-  const readable = Object.fromEntries(Object.entries(root.thresholds).filter(([, v]) => typeof v === 'string' || (isRecord(v) && typeof v.expr === 'string')));
+  const readable = Object.fromEntries(
+    Object.entries(root.thresholds).filter(([, v]) => typeof v === 'string' || (isRecord(v) && typeof v.expr === 'string')),
+  );
   for (const issue of parseThresholds(readable, groups).issues) {
     const key = issue.path.slice('thresholds'.length);
     report(['thresholds', key], issue.message);
@@ -40,7 +42,8 @@ export const checkRun: CrossCheck = (root, report) => {
   groups.forEach((g, k) => {
     if (!Array.isArray(g.endpoints) || urls === 0) return;
     g.endpoints.forEach((e, j) => {
-      if (typeof e === 'number' && e >= urls) report(['groups', k, 'endpoints', j], `broker.urls has ${urls} entr${urls === 1 ? 'y' : 'ies'}; index ${e} does not exist`);
+      if (typeof e === 'number' && e >= urls)
+        report(['groups', k, 'endpoints', j], `broker.urls has ${urls} entr${urls === 1 ? 'y' : 'ies'}; index ${e} does not exist`);
     });
   });
   groups.forEach((g, k) => {
@@ -70,7 +73,10 @@ export const checkRun: CrossCheck = (root, report) => {
   }
   const cohort = typeof m.cohort === 'number' ? m.cohort : typeof m.cohort === 'string' ? Number.parseFloat(m.cohort) / 100 : 0.1;
   if (typeof m.cohorts === 'number' && cohort * m.cohorts > 1 + 1e-9) {
-    report(['migration', 'cohorts'], `${m.cohorts} cohorts of ${Math.round(cohort * 1000) / 10} % add up to ${Math.round(cohort * m.cohorts * 1000) / 10} %, more than 100 %`);
+    report(
+      ['migration', 'cohorts'],
+      `${m.cohorts} cohorts of ${Math.round(cohort * 1000) / 10} % add up to ${Math.round(cohort * m.cohorts * 1000) / 10} %, more than 100 %`,
+    );
   }
   if (cohort === 0) report(['migration', 'cohort'], 'must be more than 0 %');
 };
@@ -80,7 +86,8 @@ const fmtMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 /** Stages replace duration; an `at` must start where the stage before it ends (no overlap, no gap, never backwards). */
 const checkStages: CrossCheck = (root, report) => {
   if (!Array.isArray(root.stages)) return;
-  if (root.duration !== undefined) report(['duration'], 'leave out duration when stages are given: the steady state lasts as long as the stages together');
+  if (root.duration !== undefined)
+    report(['duration'], 'leave out duration when stages are given: the steady state lasts as long as the stages together');
   let end = 0;
   let prevAt = 0;
   root.stages.forEach((st, k) => {
@@ -88,9 +95,14 @@ const checkStages: CrossCheck = (root, report) => {
     const at = st.at !== undefined ? parseDuration(st.at) : null;
     if (at?.ok) {
       if (k === 0 && at.value !== 0) report(['stages', 0, 'at'], `the first stage starts with steady state, at 0s, not ${fmtMs(at.value)}`);
-      else if (k > 0 && at.value < prevAt) report(['stages', k, 'at'], `goes backwards: ${fmtMs(at.value)} is before stages[${k - 1}], which starts at ${fmtMs(prevAt)}`);
+      else if (k > 0 && at.value < prevAt)
+        report(['stages', k, 'at'], `goes backwards: ${fmtMs(at.value)} is before stages[${k - 1}], which starts at ${fmtMs(prevAt)}`);
       else if (at.value < end) report(['stages', k, 'at'], `overlaps stages[${k - 1}], which runs until ${fmtMs(end)}`);
-      else if (at.value > end) report(['stages', k, 'at'], `leaves a gap after stages[${k - 1}], which ends at ${fmtMs(end)}; stages follow each other (leave out at)`);
+      else if (at.value > end)
+        report(
+          ['stages', k, 'at'],
+          `leaves a gap after stages[${k - 1}], which ends at ${fmtMs(end)}; stages follow each other (leave out at)`,
+        );
     }
     prevAt = at?.ok ? at.value : end;
     const d = parseDuration(st.duration);

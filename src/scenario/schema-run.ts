@@ -8,11 +8,11 @@ export const scaleField = number(0.000001, 1000, 'multiplies every group count, 
 
 export const monitorSection = section(
   {
-    sys: bool('sample the broker\'s $SYS topics during the run (Mosquitto, EMQX)').prefault(true),
+    sys: bool("sample the broker's $SYS topics during the run (Mosquitto, EMQX)").prefault(true),
     prometheus: httpUrl('Prometheus metrics endpoint of the broker, http://host:port/metrics').optional(),
     interval: duration({ min: 100 }, 'sampling interval for the Prometheus endpoint').prefault('5s'),
   },
-  'broker-side figures beside fleetstorm\'s own',
+  "broker-side figures beside fleetstorm's own",
 ).transform((m): MonitorSpec => ({ sys: m.sys, ...(m.prometheus ? { prometheus: m.prometheus } : {}), intervalMs: m.interval }));
 
 export const capacitySection = section(
@@ -27,9 +27,16 @@ export const capacitySection = section(
     pageAt: fraction('paging threshold as a share of the capacity found').prefault(0.85),
   },
   'how `fleetstorm capacity` steps the load up',
-).transform(
-  (c): CapacitySpec => ({ vary: c.vary, start: c.start, step: c.step, maxSteps: c.maxSteps, holdMs: c.hold, knee: c.knee, warnAt: c.warnAt, pageAt: c.pageAt }),
-);
+).transform((c): CapacitySpec => ({
+  vary: c.vary,
+  start: c.start,
+  step: c.step,
+  maxSteps: c.maxSteps,
+  holdMs: c.hold,
+  knee: c.knee,
+  warnAt: c.warnAt,
+  pageAt: c.pageAt,
+}));
 
 export const migrationSection = section(
   {
@@ -40,28 +47,28 @@ export const migrationSection = section(
     cohorts: integer(1, 1000, 'number of cohorts moved (default: all devices)').optional(),
     start: duration({}, 'first cut-over, measured from the start of steady state').prefault('5s'),
     every: duration({ min: 100 }, 'time between cohorts').prefault('5s'),
-    bridged: bool('the two clusters forward each other\'s messages (then a subscriber on either sees every publish)').prefault(false),
+    bridged: bool("the two clusters forward each other's messages (then a subscriber on either sees every publish)").prefault(false),
   },
   'migration rehearsal: move fixed cohorts of devices from one endpoint to another',
-).transform(
-  (m): MigrationSpec => ({
-    from: m.from,
-    to: m.to,
-    groups: m.groups,
-    cohort: m.cohort,
-    cohorts: m.cohorts ?? Math.ceil(1 / Math.max(m.cohort, 1e-9) - 1e-9),
-    startMs: m.start,
-    everyMs: m.every,
-    bridged: m.bridged,
-  }),
-);
+).transform((m): MigrationSpec => ({
+  from: m.from,
+  to: m.to,
+  groups: m.groups,
+  cohort: m.cohort,
+  cohorts: m.cohorts ?? Math.ceil(1 / Math.max(m.cohort, 1e-9) - 1e-9),
+  startMs: m.start,
+  everyMs: m.every,
+  bridged: m.bridged,
+}));
 
 const stageEntry = section(
   {
     name: name('stage name, [a-z0-9-]+ (default stage-1, stage-2, …)').optional(),
     at: duration({}, 'start of the stage from the start of steady state; optional, checked against the stages before it').optional(),
     duration: duration({ min: 1 }, 'how long the stage lasts'),
-    connections: fraction('share of every group\'s clients online during the stage (at least one client of a group while above 0 %)').prefault(1),
+    connections: fraction(
+      "share of every group's clients online during the stage (at least one client of a group while above 0 %)",
+    ).prefault(1),
     rate: number(0, 1000, 'multiplier of every publish and command rate during the stage (0 = silent)').prefault(1),
   },
   'one stage of the load profile',

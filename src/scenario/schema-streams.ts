@@ -1,6 +1,6 @@
 // What a group's clients say and listen to: `will`, `subscribe` and `publish` entries.
 
-import { TRACKING_HEADER_BYTES } from '../client/tracking.ts';
+import { TRACKING_HEADER_BYTES } from '../wire.ts';
 import type { PublishSpec, SubscribeSpec, WillSpec } from './types.ts';
 import { bool, fraction, oneOf, peek, qos, rate, section, size, template, topicFilter, topicName } from './fields.ts';
 import type { IssuePath } from './schema-check.ts';
@@ -43,24 +43,25 @@ export const publishEntry = section(
     rate: rate('messages per second per client').optional(),
     totalRate: rate('messages per second for the whole group').optional(),
     track: trackField.prefault(true),
-    arrival: oneOf(['fixed', 'poisson'] as const, 'must be fixed (telemetry at a period) or poisson (random events at the mean rate)').prefault('fixed'),
+    arrival: oneOf(
+      ['fixed', 'poisson'] as const,
+      'must be fixed (telemetry at a period) or poisson (random events at the mean rate)',
+    ).prefault('fixed'),
     jitter: fraction('random spread of each fixed send around its slot, e.g. 10% of the period').prefault(0),
     onConnect: bool('also publish once right after every (re)connect, e.g. retained state').prefault(false),
   },
   'one publish stream; give rate or totalRate (or onConnect alone)',
-).transform(
-  (p): PublishSpec => ({
-    topic: p.topic,
-    qos: p.qos,
-    retain: p.retain,
-    size: p.size,
-    ...(p.rate !== undefined ? { rate: p.rate } : p.totalRate !== undefined ? { totalRate: p.totalRate } : {}),
-    track: p.track,
-    arrival: p.arrival,
-    jitter: p.jitter,
-    onConnect: p.onConnect,
-  }),
-);
+).transform((p): PublishSpec => ({
+  topic: p.topic,
+  qos: p.qos,
+  retain: p.retain,
+  size: p.size,
+  ...(p.rate !== undefined ? { rate: p.rate } : p.totalRate !== undefined ? { totalRate: p.totalRate } : {}),
+  track: p.track,
+  arrival: p.arrival,
+  jitter: p.jitter,
+  onConnect: p.onConnect,
+}));
 
 /** Rules spanning fields of one raw publish entry. */
 export function checkPublishEntry(raw: unknown, path: IssuePath, report: (path: IssuePath, message: string) => void): void {
@@ -74,6 +75,9 @@ export function checkPublishEntry(raw: unknown, path: IssuePath, report: (path: 
   const track = raw.track === undefined ? true : peek(trackField, raw.track);
   const bytes = raw.size === undefined ? 64 : peek(publishSize, raw.size);
   if (track === true && bytes !== undefined && bytes < TRACKING_HEADER_BYTES) {
-    report([...path, 'size'], `must be at least ${TRACKING_HEADER_BYTES} bytes while track is true (the tracking header is ${TRACKING_HEADER_BYTES} bytes); set track: false for smaller payloads`);
+    report(
+      [...path, 'size'],
+      `must be at least ${TRACKING_HEADER_BYTES} bytes while track is true (the tracking header is ${TRACKING_HEADER_BYTES} bytes); set track: false for smaller payloads`,
+    );
   }
 }

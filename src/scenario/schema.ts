@@ -24,7 +24,8 @@ const thresholdValue = leaf<ThresholdValue>(
       const unknown = Object.keys(rest);
       if (unknown.length) return { ok: false, message: `unknown key "${unknown[0]}" (use expr and abortOnFail)` };
       if (typeof expr !== 'string') return { ok: false, message: `expr must be a string, got ${describeValue(expr)}` };
-      if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean') return { ok: false, message: `abortOnFail must be true or false, got ${describeValue(abortOnFail)}` };
+      if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean')
+        return { ok: false, message: `abortOnFail must be true or false, got ${describeValue(abortOnFail)}` };
       return { ok: true, value: abortOnFail === undefined ? { expr } : { expr, abortOnFail } };
     }
     return { ok: false, message: `must be a string, got ${describeValue(v)}` };
@@ -33,7 +34,12 @@ const thresholdValue = leaf<ThresholdValue>(
     description: 'expression, e.g. "< 500ms", or { expr, abortOnFail }',
     oneOf: [
       { type: 'string' },
-      { type: 'object', properties: { expr: { type: 'string' }, abortOnFail: { type: 'boolean' } }, required: ['expr'], additionalProperties: false },
+      {
+        type: 'object',
+        properties: { expr: { type: 'string' }, abortOnFail: { type: 'boolean' } },
+        required: ['expr'],
+        additionalProperties: false,
+      },
     ],
   },
 );
@@ -53,30 +59,25 @@ export const scenarioSchema = section(
     capacity: capacitySection.optional(),
     migration: migrationSection.optional(),
     stages: stagesSection.optional(),
-    thresholds: map(
-      thresholdValue,
-      'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }',
-    ).prefault({}),
+    thresholds: map(thresholdValue, 'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }').prefault({}),
   },
   'fleetstorm scenario (schema 1)',
-).transform(
-  (s): Scenario => ({
-    schema: s.schema,
-    name: s.name,
-    ...(s.description !== undefined ? { description: s.description } : {}),
-    seed: s.seed,
-    durationMs: s.stages ? s.stages.reduce((ms, st) => ms + st.durationMs, 0) : s.duration,
-    drainMs: s.drain,
-    broker: s.broker,
-    groups: applyScale(s.groups, s.scale),
-    scale: s.scale,
-    monitor: s.monitor,
-    ...(s.capacity ? { capacity: s.capacity } : {}),
-    ...(s.migration ? { migration: s.migration } : {}),
-    ...(s.stages ? { stages: s.stages } : {}),
-    thresholds: s.thresholds,
-  }),
-);
+).transform((s): Scenario => ({
+  schema: s.schema,
+  name: s.name,
+  ...(s.description !== undefined ? { description: s.description } : {}),
+  seed: s.seed,
+  durationMs: s.stages ? s.stages.reduce((ms, st) => ms + st.durationMs, 0) : s.duration,
+  drainMs: s.drain,
+  broker: s.broker,
+  groups: applyScale(s.groups, s.scale),
+  scale: s.scale,
+  monitor: s.monitor,
+  ...(s.capacity ? { capacity: s.capacity } : {}),
+  ...(s.migration ? { migration: s.migration } : {}),
+  ...(s.stages ? { stages: s.stages } : {}),
+  thresholds: s.thresholds,
+}));
 
 const crossChecks: CrossCheck[] = [checkBroker, checkGroups, checkRun, checkThresholds];
 

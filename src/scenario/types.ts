@@ -82,16 +82,8 @@ export interface MonitorSpec {
   intervalMs: number;
 }
 
-export interface CapacitySpec {
-  vary: 'connections' | 'rate' | 'both';
-  start: number;
-  step: number;
-  maxSteps: number;
-  holdMs: number;
-  knee: number;
-  warnAt: number;
-  pageAt: number;
-}
+export type { CapacitySpec } from '../result/capacity.ts';
+import type { CapacitySpec } from '../result/capacity.ts';
 
 export interface MigrationSpec {
   from: number;
@@ -199,8 +191,4 @@ export interface LoadedScenario {
   baseDir: string;
 }
 
-export interface ValidationIssue {
-  /** e.g. `groups[1].publish[0].qos` */
-  path: string;
-  message: string;
-}
+export type { ValidationIssue } from '../errors.ts';

@@ -40,7 +40,15 @@ describe.runIf(haveChromium)('HTML report in headless Chromium', () => {
     mkdirSync(OUT, { recursive: true });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
       timeout: 30_000,
     });
   });
@@ -136,7 +144,10 @@ describe.runIf(haveChromium)('HTML report in headless Chromium', () => {
   });
 
   it('shows a rehearsal: cohorts, the reconnect storm, commands, marked cut-overs, new curves', async () => {
-    const { page, consoleErrors, pageErrors, blocked } = await open(renderHtmlReport(makeResult({ rehearsal: true })), 'report-rehearsal.html');
+    const { page, consoleErrors, pageErrors, blocked } = await open(
+      renderHtmlReport(makeResult({ rehearsal: true })),
+      'report-rehearsal.html',
+    );
 
     const sections = await page.$$eval('main > section', (els) => els.map((e) => e.id));
     expect(sections.slice(sections.indexOf('chart-shape-section'), sections.indexOf('chart-shape-section') + 5)).toEqual([
@@ -153,7 +164,10 @@ describe.runIf(haveChromium)('HTML report in headless Chromium', () => {
       expect.arrayContaining(['C2', '26.0 s', '200', '200', '0']),
       expect.arrayContaining(['C3', '36.0 s', '200', '197', '3']),
     ]);
-    const stranded = await page.$eval('[data-testid="migration-cohorts"] tbody tr.row-fail td.bad', (td) => [td.textContent, getComputedStyle(td).color]);
+    const stranded = await page.$eval('[data-testid="migration-cohorts"] tbody tr.row-fail td.bad', (td) => [
+      td.textContent,
+      getComputedStyle(td).color,
+    ]);
     expect(stranded).toEqual(['3', 'rgb(185, 28, 28)']);
     expect(await cells('[data-testid="reconnect-dips"] tbody tr')).toEqual([['30 s', '32 s', '2 s', '2,000', '420', '+900/s']]);
     expect(await page.textContent('[data-testid="reconnect-figures"]')).toContain('failed reconnect attempts405');

@@ -5,8 +5,11 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../src/broker/embedded.ts';
 import { opensslAvailable } from '../../src/broker/certs.ts';
 import {
-  MOSQUITTO_BINARY, mosquittoAvailable, startMosquitto,
-  type MosquittoHandle, type MosquittoOptions,
+  MOSQUITTO_BINARY,
+  mosquittoAvailable,
+  startMosquitto,
+  type MosquittoHandle,
+  type MosquittoOptions,
 } from '../../src/broker/mosquitto.ts';
 
 export const onCI = () => process.env.CI === 'true';
@@ -24,18 +27,22 @@ export function describeIfAvailable(available: boolean, missing: string) {
   return (name: string, body: () => void): void => {
     const mode = suiteMode(available, onCI());
     if (mode === 'run') describe(name, body);
-    else if (mode === 'fail') describe(name, () => it(`needs ${missing}`, () => {
-      throw new Error(`${missing} (CI=true, so this fails instead of skipping)`);
-    }));
+    else if (mode === 'fail')
+      describe(name, () =>
+        it(`needs ${missing}`, () => {
+          throw new Error(`${missing} (CI=true, so this fails instead of skipping)`);
+        }),
+      );
     else describe.skip(`${name} [skipped: ${missing}]`, body);
   };
 }
 
 export const describeWithMosquitto = describeIfAvailable(
-  mosquittoAvailable(), `mosquitto not found at ${MOSQUITTO_BINARY} (apt-get install mosquitto)`);
+  mosquittoAvailable(),
+  `mosquitto not found at ${MOSQUITTO_BINARY} (apt-get install mosquitto)`,
+);
 
-export const describeWithOpenssl = describeIfAvailable(
-  opensslAvailable(), 'openssl not found on PATH (apt-get install openssl)');
+export const describeWithOpenssl = describeIfAvailable(opensslAvailable(), 'openssl not found on PATH (apt-get install openssl)');
 
 /** Throws the same one-line reason a skipped suite would show; for code outside `describe`. */
 export function requireMosquitto(): void {

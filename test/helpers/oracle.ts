@@ -53,7 +53,13 @@ export interface Oracle {
   stop(): Promise<OracleCounts>;
 }
 
-interface StreamState { seen: Set<number>; maxSeq: number; minSeq: number; duplicates: number; outOfOrder: number }
+interface StreamState {
+  seen: Set<number>;
+  maxSeq: number;
+  minSeq: number;
+  duplicates: number;
+  outOfOrder: number;
+}
 
 export async function startOracle(url: string, filters: string[], opts: OracleOptions = {}): Promise<Oracle> {
   const qos = opts.qos ?? 1;
@@ -66,14 +72,22 @@ export async function startOracle(url: string, filters: string[], opts: OracleOp
     connectTimeout: opts.connectTimeoutMs ?? 5000,
     username: opts.username,
     password: opts.password,
-    ca: opts.ca, cert: opts.cert, key: opts.key,
+    ca: opts.ca,
+    cert: opts.cert,
+    key: opts.key,
     rejectUnauthorized: opts.rejectUnauthorized,
   };
   const client = await connectAsync(url, clientOpts);
   client.on('error', () => {}); // surfaced through counts and timeouts, never as a crash
 
-  let total = 0, untracked = 0, retained = 0, lastArrival = Date.now();
-  let latCount = 0, latMin = Infinity, latMax = -Infinity, latSum = 0;
+  let total = 0,
+    untracked = 0,
+    retained = 0,
+    lastArrival = Date.now();
+  let latCount = 0,
+    latMin = Infinity,
+    latMax = -Infinity,
+    latSum = 0;
   const perTopic: Record<string, number> = {};
   const streams = new Map<number, StreamState>();
 
@@ -84,14 +98,21 @@ export async function startOracle(url: string, filters: string[], opts: OracleOp
     perTopic[topic] = (perTopic[topic] ?? 0) + 1;
     if (packet.retain) retained++;
     const header = decodeTrackingHeader(payload);
-    if (!header) { untracked++; return; }
+    if (!header) {
+      untracked++;
+      return;
+    }
     const latency = now - header.intendedSendTimeMs;
-    latCount++; latSum += latency;
+    latCount++;
+    latSum += latency;
     if (latency < latMin) latMin = latency;
     if (latency > latMax) latMax = latency;
     let s = streams.get(header.streamId);
     if (!s) streams.set(header.streamId, (s = { seen: new Set(), maxSeq: -1, minSeq: Infinity, duplicates: 0, outOfOrder: 0 }));
-    if (s.seen.has(header.seq)) { s.duplicates++; return; }
+    if (s.seen.has(header.seq)) {
+      s.duplicates++;
+      return;
+    }
     if (header.seq < s.maxSeq) s.outOfOrder++;
     s.seen.add(header.seq);
     if (header.seq > s.maxSeq) s.maxSeq = header.seq;
@@ -107,17 +128,23 @@ export async function startOracle(url: string, filters: string[], opts: OracleOp
 
   const counts = (): OracleCounts => {
     const out: OracleCounts = {
-      total, untracked, retained, perTopic: { ...perTopic }, streams: {},
+      total,
+      untracked,
+      retained,
+      perTopic: { ...perTopic },
+      streams: {},
       tracked: { deliveries: total - untracked, unique: 0, duplicates: 0, outOfOrder: 0 },
-      latencyMs: latCount
-        ? { count: latCount, min: latMin, max: latMax, mean: latSum / latCount }
-        : { count: 0, min: 0, max: 0, mean: 0 },
+      latencyMs: latCount ? { count: latCount, min: latMin, max: latMax, mean: latSum / latCount } : { count: 0, min: 0, max: 0, mean: 0 },
     };
     for (const [id, s] of streams) {
       const unique = s.seen.size;
       out.streams[id] = {
-        unique, duplicates: s.duplicates, outOfOrder: s.outOfOrder,
-        minSeq: s.minSeq, maxSeq: s.maxSeq, gaps: s.maxSeq - s.minSeq + 1 - unique,
+        unique,
+        duplicates: s.duplicates,
+        outOfOrder: s.outOfOrder,
+        minSeq: s.minSeq,
+        maxSeq: s.maxSeq,
+        gaps: s.maxSeq - s.minSeq + 1 - unique,
       };
       out.tracked.unique += unique;
       out.tracked.duplicates += s.duplicates;
@@ -144,8 +171,7 @@ export async function startOracle(url: string, filters: string[], opts: OracleOp
     client,
     counts,
     waitForTotal: (n, timeoutMs = 10_000) => poll(() => total >= n, timeoutMs, `${n} deliveries`),
-    waitForQuiet: (quietMs, timeoutMs = 10_000) =>
-      poll(() => Date.now() - lastArrival >= quietMs, timeoutMs, `${quietMs} ms of quiet`),
+    waitForQuiet: (quietMs, timeoutMs = 10_000) => poll(() => Date.now() - lastArrival >= quietMs, timeoutMs, `${quietMs} ms of quiet`),
     stop() {
       stopped ??= client.endAsync().then(counts, () => counts());
       return stopped;

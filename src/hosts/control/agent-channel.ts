@@ -86,7 +86,8 @@ export class AgentChannel implements Channel {
   async close(): Promise<void> {
     if (this.released) return;
     this.released = true;
-    if (this.closedReason === null) await this.opts.control.publish(this.opts.topics.in(this.agentId), { kind: 'release', run: this.opts.run }).catch(() => {});
+    if (this.closedReason === null)
+      await this.opts.control.publish(this.opts.topics.in(this.agentId), { kind: 'release', run: this.opts.run }).catch(() => {});
   }
 
   private publish(body: CoordinatorBody): void {

@@ -68,7 +68,9 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
   if (!controlUrl) {
     embedded = await startEmbeddedBroker({ host: opts.listen?.host ?? '0.0.0.0', port: opts.listen?.port ?? 1884 });
     controlUrl = `mqtt://${embedded.host}:${embedded.port}`;
-    log(`control broker (embedded) listening on ${controlUrl}; start agents with: fleetstorm agent --control mqtt://<this-machine>:${embedded.port}`);
+    log(
+      `control broker (embedded) listening on ${controlUrl}; start agents with: fleetstorm agent --control mqtt://<this-machine>:${embedded.port}`,
+    );
   }
 
   const candidates = new Map<string, Candidate>();
@@ -95,16 +97,25 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
     const c = candidates.get(agentId);
     if (topic === topics.status(agentId)) {
       if (body.kind === 'offline') {
-        if (c && c.session === env.session) c.channel.lost(`agent ${agentId} (${c.hello.hostname}) went offline: its control connection was lost`);
+        if (c && c.session === env.session)
+          c.channel.lost(`agent ${agentId} (${c.hello.hostname}) went offline: its control connection was lost`);
         return;
       }
       if (body.kind !== 'hello' || body.busy || c || !gathering) return;
       if (candidates.size >= opts.count) return; // enough claims in flight; a later hello can fill a gap
       const skew = Date.now() - env.ts;
-      if (Math.abs(skew) > SKEW_WARN_MS) log(`agent ${agentId}: its clock is ${skew > 0 ? 'behind' : 'ahead'} by about ${Math.abs(skew)} ms; synchronise clocks (NTP) for a common start and cross-host latencies`);
+      if (Math.abs(skew) > SKEW_WARN_MS)
+        log(
+          `agent ${agentId}: its clock is ${skew > 0 ? 'behind' : 'ahead'} by about ${Math.abs(skew)} ms; synchronise clocks (NTP) for a common start and cross-host latencies`,
+        );
       const channel = new AgentChannel({
-        control, topics, run, agent: body.agent, session: env.session,
-        connectLeadMs: opts.connectLeadMs ?? 300, silenceMs: opts.silenceMs ?? 3500,
+        control,
+        topics,
+        run,
+        agent: body.agent,
+        session: env.session,
+        connectLeadMs: opts.connectLeadMs ?? 300,
+        silenceMs: opts.silenceMs ?? 3500,
       });
       candidates.set(agentId, { hello: body.agent, session: env.session, order: joined++, channel, claimedAt: null, sentAt: Date.now() });
       const claim: CoordinatorBody = { kind: 'claim', run };
@@ -116,7 +127,9 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
     if (body.kind === 'busy') return drop(agentId, 'busy with another run');
     if (body.kind === 'claimed' && c.claimedAt === null) {
       c.claimedAt = Date.now();
-      log(`agent ${agentId} joined (${c.hello.hostname}, ${c.hello.cores} cores, fd limit ${c.hello.fdLimit}); ${claimedCount()}/${opts.count}`);
+      log(
+        `agent ${agentId} joined (${c.hello.hostname}, ${c.hello.cores} cores, fd limit ${c.hello.fdLimit}); ${claimedCount()}/${opts.count}`,
+      );
       if (claimedCount() >= opts.count) settle?.();
     }
     c.channel.receive(body);
@@ -145,9 +158,12 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
     for (const c of candidates.values()) c.channel.lost(`coordinator ${reason}`);
   };
 
-  const beat = () => control.publish(topics.coordinator(run), { kind: 'beat', run, want: opts.count } satisfies CoordinatorBody, { retain: true }).catch(() => {});
+  const beat = () =>
+    control
+      .publish(topics.coordinator(run), { kind: 'beat', run, want: opts.count } satisfies CoordinatorBody, { retain: true })
+      .catch(() => {});
   await beat();
-  const beatTimer = setInterval(beat, BEAT_MS);
+  const beatTimer = setInterval(() => void beat(), BEAT_MS);
   let lastWatch = Date.now();
   const watchTimer = setInterval(() => {
     // After a stall of our own, timers run before the queued messages are read: blame no agent.
@@ -190,7 +206,8 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
     await close();
     throw new Error(
       `waited ${Math.round(timeoutMs / 1000)} s for ${opts.count} agent(s) on ${redact(controlUrl)}; ${have.length} joined` +
-        (have.length ? ` (${have.join(', ')})` : '') + ': check that agents run with the same --control URL and token',
+        (have.length ? ` (${have.join(', ')})` : '') +
+        ': check that agents run with the same --control URL and token',
     );
   }
 

@@ -20,7 +20,12 @@ export type CoordinatorBody =
   | { kind: 'beat'; run: string; want: number }
   | { kind: 'gone'; run: string }
   | { kind: 'claim'; run: string }
-  | { kind: 'cmd'; run: string; cmd: HostCommand; /** Wall-scale ms (performance clock) to act at: the connect barrier. */ notBefore?: number }
+  | {
+      kind: 'cmd';
+      run: string;
+      cmd: HostCommand;
+      /** Wall-scale ms (performance clock) to act at: the connect barrier. */ notBefore?: number;
+    }
   | { kind: 'release'; run: string };
 
 export type AgentBody =

@@ -31,7 +31,8 @@ export function checkId(id: string, what: string): string {
 }
 
 export function controlTopics(prefix = DEFAULT_PREFIX): ControlTopics {
-  if (!prefix || /[+#]/.test(prefix) || prefix.endsWith('/')) throw new Error(`control topic prefix "${prefix}" may not be empty, hold + or #, or end in /`);
+  if (!prefix || /[+#]/.test(prefix) || prefix.endsWith('/'))
+    throw new Error(`control topic prefix "${prefix}" may not be empty, hold + or #, or end in /`);
   const agents = `${prefix}/agents/`;
   return {
     coordinator: (run) => `${prefix}/coordinator/${run}`,

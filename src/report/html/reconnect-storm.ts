@@ -3,7 +3,7 @@
 // timeline only has per-second totals, so a dip that healed within one second stays invisible;
 // then the failed attempts are counted over the whole steady state instead.
 
-import type { Result, TimelinePoint } from '../types.ts';
+import type { Result, TimelinePoint } from '../../result/types.ts';
 
 export interface ConnectionDip {
   /** End of the first second in which connections were seen falling (s since start). */

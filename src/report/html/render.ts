@@ -1,15 +1,15 @@
 // The HTML report: one self-contained file (Chart.js, data and styles inlined, no URL anywhere)
 // that opens from disk, offline, and prints.
 
-import type { Result } from '../types.ts';
-import { isCapacityReport } from '../../coordinator/capacity-types.ts';
+import type { Result } from '../../result/types.ts';
+import { isCapacityReport } from '../../result/capacity.ts';
 import { capacityChart } from './charts/capacity-chart.ts';
 import { brokerChart } from './charts/broker-chart.ts';
 import { allChartSpecs } from './charts/chart-specs.ts';
 import type { ChartSpec } from './charts/chart-spec.ts';
 import { chartJsSource } from './chartjs-source.ts';
 import { CLIENT_SCRIPT } from './client-script.ts';
-import type { CompareRowsLike } from './compare-like.ts';
+import type { CompareRowsLike } from '../../result/compare-like.ts';
 import { escapeHtml, jsonForScript, scriptForInline } from './escape.ts';
 import { renderBrokerSection } from './sections/broker.ts';
 import { renderCapacitySection } from './sections/capacity.ts';

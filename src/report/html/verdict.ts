@@ -1,8 +1,8 @@
 // What a reader needs first: did the run pass, and if not, what broke first. Shared by the HTML
 // report and the step summary so both say the same thing.
 
-import type { Result } from '../types.ts';
-import type { CompareRowsLike } from './compare-like.ts';
+import type { Result } from '../../result/types.ts';
+import type { CompareRowsLike } from '../../result/compare-like.ts';
 import { fmtInt, fmtMetricValue, splitThresholdExpr } from './format.ts';
 
 export type VerdictKind = 'pass' | 'fail' | 'no-gates';

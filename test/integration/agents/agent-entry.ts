@@ -2,7 +2,7 @@
 // node --import tsx test/integration/agents/agent-entry.ts --control <url> [--id X] [--index N] [--once]
 import { parseArgs } from 'node:util';
 import { agentCommand } from '../../../src/cli/agent.ts';
-import { CliError } from '../../../src/cli/exit-codes.ts';
+import { exitFor } from '../../../src/cli/exit-codes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,5 +26,5 @@ try {
   });
 } catch (err) {
   process.stderr.write(`fleetstorm: ${(err as Error).message}\n`);
-  process.exitCode = err instanceof CliError ? err.exitCode : 1;
+  process.exitCode = exitFor(err)?.code ?? 1;
 }

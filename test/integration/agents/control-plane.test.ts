@@ -12,7 +12,8 @@ import { controlTopics } from '../../../src/hosts/control/topics.ts';
 import { describeWithMosquitto, useMosquitto } from '../../helpers/brokers.ts';
 
 const hello = (id: string) => ({
-  kind: 'hello', busy: false,
+  kind: 'hello',
+  busy: false,
   agent: { id, hostname: 'forger', pid: 1, fdLimit: 1024, cores: 1, index: null, version: '0' },
 });
 
@@ -24,13 +25,22 @@ describeWithMosquitto('control plane', () => {
     const topics = controlTopics(prefix);
     const forger = await connectAsync(control().url, { reconnectPeriod: 0 });
     const lines: string[] = [];
-    const waiting = connectAgents({ controlUrl: control().url, count: 1, token: 'right', prefix, timeoutMs: 1500, log: (l) => lines.push(l) });
+    const waiting = connectAgents({
+      controlUrl: control().url,
+      count: 1,
+      token: 'right',
+      prefix,
+      timeoutMs: 1500,
+      log: (l) => lines.push(l),
+    });
     // Keep forging until the coordinator has subscribed and seen one (bounded: 1.5 s).
     for (let i = 0; i < 15 && !lines.some((l) => l.includes('rejected')); i++) {
       await forger.publishAsync(topics.status('evil'), new Signer('wrong', 'evil').sign(topics.status('evil'), hello('evil')), { qos: 1 });
       await new Promise((r) => setTimeout(r, 100));
     }
-    await expect(waiting).rejects.toThrow(/^waited 2 s for 1 agent\(s\) on mqtt:\/\/127\.0\.0\.1:\d+; 0 joined: check that agents run with the same --control URL and token$/);
+    await expect(waiting).rejects.toThrow(
+      /^waited 2 s for 1 agent\(s\) on mqtt:\/\/127\.0\.0\.1:\d+; 0 joined: check that agents run with the same --control URL and token$/,
+    );
     expect(lines.find((l) => l.includes('rejected'))).toBe(`control: rejected a message on ${topics.status('evil')} (bad-mac)`);
     expect(lines.some((l) => l.includes('joined'))).toBe(false);
     await forger.endAsync();
@@ -44,12 +54,17 @@ describeWithMosquitto('control plane', () => {
     try {
       for (let i = 0; i < 40 && !agentLog.some((l) => l.startsWith('connected')); i++) await new Promise((r) => setTimeout(r, 50));
       const fleet = await connectAgents({ controlUrl: control().url, count: 1, token, prefix, timeoutMs: 5000, log: () => {} });
-      expect(fleet.hosts.map((h) => h.info)).toEqual([{ id: 'early', kind: 'agent', hostname: fleet.agents[0].hostname, clients: {}, complete: true }]);
+      expect(fleet.hosts.map((h) => h.info)).toEqual([
+        { id: 'early', kind: 'agent', hostname: fleet.agents[0].hostname, clients: {}, complete: true },
+      ]);
       expect(fleet.agents[0]).toMatchObject({ id: 'early', index: 4, pid: process.pid });
       expect(fleet.rejected()).toEqual({ malformed: 0, 'bad-mac': 0, stale: 0, replay: 0 });
       await fleet.close();
       for (let i = 0; i < 40 && !agentLog.some((l) => l.includes('released')); i++) await new Promise((r) => setTimeout(r, 50));
-      expect(agentLog.filter((l) => !l.startsWith('connected'))).toEqual([`claimed by run ${fleet.runId}`, `run ${fleet.runId} released by the coordinator`]);
+      expect(agentLog.filter((l) => !l.startsWith('connected'))).toEqual([
+        `claimed by run ${fleet.runId}`,
+        `run ${fleet.runId} released by the coordinator`,
+      ]);
     } finally {
       await agent.stop();
     }
@@ -62,9 +77,17 @@ describeWithMosquitto('control plane', () => {
     const lines: string[] = [];
     const agent = startAgent({ control: `mqtt://127.0.0.1:${port}`, token, id: 'via-aedes', prefix: 'fleetstorm', log: () => {} });
     try {
-      const fleet = await connectAgents({ count: 1, token, listen: { host: '127.0.0.1', port }, timeoutMs: 8000, log: (l) => lines.push(l) });
+      const fleet = await connectAgents({
+        count: 1,
+        token,
+        listen: { host: '127.0.0.1', port },
+        timeoutMs: 8000,
+        log: (l) => lines.push(l),
+      });
       expect(fleet.controlUrl).toBe(`mqtt://127.0.0.1:${port}`);
-      expect(lines[0]).toBe(`control broker (embedded) listening on mqtt://127.0.0.1:${port}; start agents with: fleetstorm agent --control mqtt://<this-machine>:${port}`);
+      expect(lines[0]).toBe(
+        `control broker (embedded) listening on mqtt://127.0.0.1:${port}; start agents with: fleetstorm agent --control mqtt://<this-machine>:${port}`,
+      );
       expect(fleet.hosts.map((h) => h.info.id)).toEqual(['via-aedes']);
       await fleet.close();
     } finally {

@@ -22,9 +22,19 @@ const oracle = values.oracle ? await startOracle(values.load!, [STATE_FILTER]) :
 const token = process.env.FLEETSTORM_TOKEN ?? '';
 const log = (line: string) => process.stderr.write(`coordinator: ${line}\n`);
 const result = values.agents
-  ? await runOnAgents(loaded, { controlUrl: values.control!, count: Number(values.agents), token, prefix: values.prefix!, log, timeoutMs: 30_000 })
+  ? await runOnAgents(loaded, {
+      controlUrl: values.control!,
+      count: Number(values.agents),
+      token,
+      prefix: values.prefix!,
+      log,
+      timeoutMs: 30_000,
+    })
   : await runSingleHost(loaded);
 const seen = oracle ? await oracle.waitForQuiet(300, 3000) : null;
 await oracle?.stop();
-process.stdout.write(JSON.stringify({ counts: counts(result), hosts: result.run.hosts, oracle: seen && { total: seen.total, unique: seen.tracked.unique } }) + '\n');
+process.stdout.write(
+  JSON.stringify({ counts: counts(result), hosts: result.run.hosts, oracle: seen && { total: seen.total, unique: seen.tracked.unique } }) +
+    '\n',
+);
 process.exit(0);

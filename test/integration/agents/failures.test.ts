@@ -35,7 +35,10 @@ describeWithMosquitto('agent failures', () => {
     let killedAt = 0;
     const started = Date.now();
     const running = runOnAgents(loaded, {
-      controlUrl: control().url, count: 3, token, prefix,
+      controlUrl: control().url,
+      count: 3,
+      token,
+      prefix,
       onHosts: (h) => {
         hosts = h;
         // Well inside the steady state: connect takes a few tens of ms, then 6 s of publishing.
@@ -45,7 +48,10 @@ describeWithMosquitto('agent failures', () => {
         }, 2500);
       },
     });
-    const settled = running.then((r) => ({ r }), (e: Error) => ({ e }));
+    const settled = running.then(
+      (r) => ({ r }),
+      (e: Error) => ({ e }),
+    );
     await Promise.race([until('the kill', () => killedAt > 0, 40_000), settled]);
     const noticedMs = killedAt ? await until('the coordinator to notice', () => hosts[1]?.info.complete === false, 6000) : -1;
     const outcome = await settled;
@@ -55,7 +61,11 @@ describeWithMosquitto('agent failures', () => {
 
     expect(noticedMs).toBeGreaterThanOrEqual(0);
     expect(noticedMs).toBeLessThan(5000); // the will arrives at once; the silence bound is 3.5 s
-    expect(result.run.hosts.map((h) => [h.id, h.complete, h.complete ? '' : h.note])).toEqual([['kill-a0', true, ''], ['kill-a1', false, expect.stringMatching(/^agent kill-a1 \(.+\) (went offline|silent for)/)], ['kill-a2', true, '']]);
+    expect(result.run.hosts.map((h) => [h.id, h.complete, h.complete ? '' : h.note])).toEqual([
+      ['kill-a0', true, ''],
+      ['kill-a1', false, expect.stringMatching(/^agent kill-a1 \(.+\) (went offline|silent for)/)],
+      ['kill-a2', true, ''],
+    ]);
     expect(result.run.hosts[1].note).toMatch(/^agent kill-a1 \(.+\) (went offline|silent for)/);
     expect(result.run.hosts[1].clients).toEqual({ devices: 10, backend: 0 });
     // The surviving shards' clients are all there; the lost one contributes nothing.
@@ -72,7 +82,21 @@ describeWithMosquitto('agent failures', () => {
     const oracle = await startOracle(load().url, [STATE_FILTER]);
     const coordinator = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/integration/agents/coordinator-entry.ts', '--load', load().url, '--control', control().url, '--agents', '2', '--prefix', prefix, '--duration', '60s'],
+      [
+        '--import',
+        'tsx',
+        'test/integration/agents/coordinator-entry.ts',
+        '--load',
+        load().url,
+        '--control',
+        control().url,
+        '--agents',
+        '2',
+        '--prefix',
+        prefix,
+        '--duration',
+        '60s',
+      ],
       { cwd: REPO, env: { ...process.env, FLEETSTORM_TOKEN: token }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';

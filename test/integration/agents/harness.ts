@@ -9,7 +9,7 @@ import type { Host } from '../../../src/hosts/host.ts';
 import { LocalHost } from '../../../src/hosts/local-host.ts';
 import { planAgentHosts } from '../../../src/hosts/control/plan-agents.ts';
 import { Progress } from '../../../src/report/progress.ts';
-import type { Result } from '../../../src/report/types.ts';
+import type { Result } from '../../../src/result/types.ts';
 import { loadScenario } from '../../../src/scenario/load.ts';
 import type { LoadedScenario } from '../../../src/scenario/types.ts';
 
@@ -50,24 +50,45 @@ const quiet = () => new Progress({ quiet: true });
 
 export async function runSingleHost(loaded: LoadedScenario): Promise<Result> {
   const slices = loaded.scenario.groups.map((g, group) => ({ group, start: 0, count: g.count, connectRate: g.connectRate }));
-  const { result } = await coordinate({ loaded, hosts: [new LocalHost('local')], plan: [slices], progress: quiet(), interrupt: new Promise(() => {}) });
+  const { result } = await coordinate({
+    loaded,
+    hosts: [new LocalHost('local')],
+    plan: [slices],
+    progress: quiet(),
+    interrupt: new Promise(() => {}),
+  });
   return result;
 }
 
 export async function runOnAgents(
   loaded: LoadedScenario,
   opts: {
-    controlUrl: string; count: number; token: string; prefix: string; timeoutMs?: number;
-    log?: (l: string) => void; onHosts?: (hosts: Host[]) => void;
+    controlUrl: string;
+    count: number;
+    token: string;
+    prefix: string;
+    timeoutMs?: number;
+    log?: (l: string) => void;
+    onHosts?: (hosts: Host[]) => void;
   },
 ): Promise<Result> {
   const agents = await planAgentHosts(loaded.scenario, {
-    controlUrl: opts.controlUrl, count: opts.count, token: opts.token, prefix: opts.prefix,
-    timeoutMs: opts.timeoutMs ?? 30_000, log: opts.log ?? (() => {}),
+    controlUrl: opts.controlUrl,
+    count: opts.count,
+    token: opts.token,
+    prefix: opts.prefix,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    log: opts.log ?? (() => {}),
   });
   opts.onHosts?.(agents.hosts);
   try {
-    const { result } = await coordinate({ loaded, hosts: agents.hosts, plan: agents.plan, progress: quiet(), interrupt: new Promise(() => {}) });
+    const { result } = await coordinate({
+      loaded,
+      hosts: agents.hosts,
+      plan: agents.plan,
+      progress: quiet(),
+      interrupt: new Promise(() => {}),
+    });
     return result;
   } finally {
     await agents.close();
@@ -82,13 +103,34 @@ export interface AgentProcess {
 }
 
 /** Starts one agent process; `wrap` prefixes the command (e.g. `ip netns exec ns`). */
-export function spawnAgent(args: { control: string; token: string; id: string; prefix: string; index?: number; wrap?: string[] }): AgentProcess {
+export function spawnAgent(args: {
+  control: string;
+  token: string;
+  id: string;
+  prefix: string;
+  index?: number;
+  wrap?: string[];
+}): AgentProcess {
   const argv = [
-    ...(args.wrap ?? []), process.execPath, '--import', 'tsx', ENTRY,
-    '--control', args.control, '--id', args.id, '--prefix', args.prefix, '--once',
+    ...(args.wrap ?? []),
+    process.execPath,
+    '--import',
+    'tsx',
+    ENTRY,
+    '--control',
+    args.control,
+    '--id',
+    args.id,
+    '--prefix',
+    args.prefix,
+    '--once',
     ...(args.index === undefined ? [] : ['--index', String(args.index)]),
   ];
-  const child = spawn(argv[0], argv.slice(1), { cwd: REPO, env: { ...process.env, FLEETSTORM_TOKEN: args.token }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd: REPO,
+    env: { ...process.env, FLEETSTORM_TOKEN: args.token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const keep = (chunk: Buffer) => (out = (out + chunk.toString()).slice(-8000));
   child.stdout!.on('data', keep);

@@ -31,7 +31,17 @@ describeWithMosquitto('agents on loopback', () => {
     await oracle2.stop();
 
     // 30 devices × 2/s × 3 s, delivered once to the one backend.
-    const expected = { attempted: 31, succeeded: 31, failed: 0, published: 180, acked: 180, received: 180, expected: 180, lost: 0, duplicated: 0 };
+    const expected = {
+      attempted: 31,
+      succeeded: 31,
+      failed: 0,
+      published: 180,
+      acked: 180,
+      received: 180,
+      expected: 180,
+      lost: 0,
+      duplicated: 0,
+    };
     expect(counts(single)).toEqual(expected);
     expect(counts(distributed)).toEqual(expected);
     expect([seen1.total, seen1.tracked.unique, seen2.total, seen2.tracked.unique]).toEqual([180, 180, 180, 180]);
@@ -39,9 +49,15 @@ describeWithMosquitto('agents on loopback', () => {
     // Shards follow the agents' preferred indexes: loop-a2 asked for 0, so it has the first block.
     const hosts = distributed.run.hosts;
     expect(hosts.map((h) => [h.id, h.kind, h.complete])).toEqual([
-      ['loop-a2', 'agent', true], ['loop-a1', 'agent', true], ['loop-a0', 'agent', true],
+      ['loop-a2', 'agent', true],
+      ['loop-a1', 'agent', true],
+      ['loop-a0', 'agent', true],
     ]);
-    expect(hosts.map((h) => h.clients)).toEqual([{ devices: 10, backend: 1 }, { devices: 10, backend: 0 }, { devices: 10, backend: 0 }]);
+    expect(hosts.map((h) => h.clients)).toEqual([
+      { devices: 10, backend: 1 },
+      { devices: 10, backend: 0 },
+      { devices: 10, backend: 0 },
+    ]);
     expect(lines.filter((l) => l.includes('joined'))).toHaveLength(3);
     // --once: every agent exits 0 after its run.
     expect(await Promise.all(agents.map((a) => a.exited))).toEqual([0, 0, 0]);

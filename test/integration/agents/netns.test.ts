@@ -19,9 +19,21 @@ const usable = mosquittoAvailable() && process.platform === 'linux' && netnsUsab
 const describeWithNetns = describeIfAvailable(usable, `network namespaces (root and \`ip netns\`) and ${MOSQUITTO_BINARY}`);
 
 /** Runs the coordinator entry inside a namespace; resolves with its JSON line. */
-function coordinatorRun(lab: Lab, args: string[], token: string): Promise<{ counts: Record<string, number>; hosts: { id: string; complete: boolean; clients: Record<string, number> }[]; oracle: { total: number; unique: number } }> {
+function coordinatorRun(
+  lab: Lab,
+  args: string[],
+  token: string,
+): Promise<{
+  counts: Record<string, number>;
+  hosts: { id: string; complete: boolean; clients: Record<string, number> }[];
+  oracle: { total: number; unique: number };
+}> {
   const argv = [...lab.exec('coord'), process.execPath, '--import', 'tsx', 'test/integration/agents/coordinator-entry.ts', ...args];
-  const child = spawn(argv[0], argv.slice(1), { cwd: REPO, env: { ...process.env, FLEETSTORM_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd: REPO,
+    env: { ...process.env, FLEETSTORM_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -47,15 +59,29 @@ describeWithNetns('agents in network namespaces', () => {
     lab = createLab(['coord', 'a1', 'a2', 'a3']);
     dir = mkdtempSync(path.join(os.tmpdir(), 'fleetstorm-netns-'));
     const conf = path.join(dir, 'mosquitto.conf');
-    writeFileSync(conf, [
-      'user root', 'log_dest stderr', 'log_type error', 'log_type warning', 'allow_anonymous true', 'set_tcp_nodelay true',
-      `listener ${CONTROL_PORT} ${BROKER_IP}`, `listener ${LOAD_PORT} ${BROKER_IP}`, '',
-    ].join('\n'));
+    writeFileSync(
+      conf,
+      [
+        'user root',
+        'log_dest stderr',
+        'log_type error',
+        'log_type warning',
+        'allow_anonymous true',
+        'set_tcp_nodelay true',
+        `listener ${CONTROL_PORT} ${BROKER_IP}`,
+        `listener ${LOAD_PORT} ${BROKER_IP}`,
+        '',
+      ].join('\n'),
+    );
     const argv = [...lab.exec('broker'), MOSQUITTO_BINARY, '-c', conf];
     broker = spawn(argv[0], argv.slice(1), { stdio: 'ignore' });
     // Wait (bounded) until the load listener answers from the coordinator's namespace.
     for (let i = 0; i < 50; i++) {
-      const probe = spawn(lab.exec('coord')[0], [...lab.exec('coord').slice(1), 'bash', '-c', `exec 3<>/dev/tcp/${BROKER_IP}/${LOAD_PORT}`], { stdio: 'ignore' });
+      const probe = spawn(
+        lab.exec('coord')[0],
+        [...lab.exec('coord').slice(1), 'bash', '-c', `exec 3<>/dev/tcp/${BROKER_IP}/${LOAD_PORT}`],
+        { stdio: 'ignore' },
+      );
       if ((await new Promise((r) => probe.once('exit', r))) === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -80,13 +106,34 @@ describeWithNetns('agents in network namespaces', () => {
     // Agents start first, so their start-up overlaps the one-host run.
     agents = ['a1', 'a2', 'a3'].map((m, k) => spawnAgent({ control, token, id: `ns-${m}`, index: k, prefix, wrap: lab.exec(m) }));
     const single = await coordinatorRun(lab, ['--load', load, '--oracle'], token);
-    const distributed = await coordinatorRun(lab, ['--load', load, '--oracle', '--control', control, '--agents', '3', '--prefix', prefix], token);
+    const distributed = await coordinatorRun(
+      lab,
+      ['--load', load, '--oracle', '--control', control, '--agents', '3', '--prefix', prefix],
+      token,
+    );
 
-    const expected = { attempted: 31, succeeded: 31, failed: 0, published: 180, acked: 180, received: 180, expected: 180, lost: 0, duplicated: 0 };
+    const expected = {
+      attempted: 31,
+      succeeded: 31,
+      failed: 0,
+      published: 180,
+      acked: 180,
+      received: 180,
+      expected: 180,
+      lost: 0,
+      duplicated: 0,
+    };
     expect(single.counts).toEqual(expected);
     expect(distributed.counts).toEqual(expected);
-    expect([single.oracle, distributed.oracle]).toEqual([{ total: 180, unique: 180 }, { total: 180, unique: 180 }]);
-    expect(distributed.hosts.map((h) => [h.id, h.complete])).toEqual([['ns-a1', true], ['ns-a2', true], ['ns-a3', true]]);
+    expect([single.oracle, distributed.oracle]).toEqual([
+      { total: 180, unique: 180 },
+      { total: 180, unique: 180 },
+    ]);
+    expect(distributed.hosts.map((h) => [h.id, h.complete])).toEqual([
+      ['ns-a1', true],
+      ['ns-a2', true],
+      ['ns-a3', true],
+    ]);
     expect(distributed.hosts.reduce((n, h) => n + h.clients.devices, 0)).toBe(30);
     expect(await Promise.all(agents.map((a) => a.exited))).toEqual([0, 0, 0]);
   }, 60_000);

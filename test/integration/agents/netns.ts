@@ -82,7 +82,9 @@ export function createLab(memberNames: string[]): Lab {
     });
   } catch (err) {
     lab.destroy();
-    throw new Error(`could not build the namespace lab: ${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`);
+    throw new Error(
+      `could not build the namespace lab: ${(err as { stderr?: Buffer }).stderr?.toString().trim() || (err as Error).message}`,
+    );
   }
   return lab;
 }

@@ -13,7 +13,10 @@ function exchange(port: number, bytes: Buffer): Promise<{ reply: Buffer; closedA
     const chunks: Buffer[] = [];
     const started = Date.now();
     const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
-    const timer = setTimeout(() => { socket.destroy(); resolve({ reply: Buffer.concat(chunks), closedAfterMs: null }); }, 3000);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ reply: Buffer.concat(chunks), closedAfterMs: null });
+    }, 3000);
     socket.on('data', (d) => chunks.push(d));
     socket.on('error', () => {});
     socket.on('close', () => {
@@ -47,8 +50,15 @@ describe('embedded broker (aedes)', () => {
 
   it('refuses an MQTT 5 CONNECT with a 3.1.1 CONNACK, return code 1, and closes within 2 s', async () => {
     const connect = mqttPacket.generate(
-      { cmd: 'connect', protocolId: 'MQTT', protocolVersion: 5, clean: true, clientId: 'v5-client', keepalive: 60,
-        properties: { sessionExpiryInterval: 60 } } as mqttPacket.IConnectPacket,
+      {
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 5,
+        clean: true,
+        clientId: 'v5-client',
+        keepalive: 60,
+        properties: { sessionExpiryInterval: 60 },
+      } as mqttPacket.IConnectPacket,
       { protocolVersion: 5 },
     );
     const { reply, closedAfterMs } = await exchange(broker().port, connect);
@@ -59,8 +69,10 @@ describe('embedded broker (aedes)', () => {
 
   it('makes an mqtt.js protocol 5 client fail with "unacceptable protocol version" (code 1)', async () => {
     const started = Date.now();
-    const err = await connectAsync(broker().url, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5000 })
-      .then(() => null, (e: Error & { code?: number }) => e);
+    const err = await connectAsync(broker().url, { protocolVersion: 5, reconnectPeriod: 0, connectTimeout: 5000 }).then(
+      () => null,
+      (e: Error & { code?: number }) => e,
+    );
     expect(err?.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -74,7 +86,10 @@ describe('embedded broker (aedes)', () => {
     await own.close(); // second call is harmless
     const refused = await new Promise<string>((resolve) => {
       const s = net.connect(own.port, '127.0.0.1');
-      s.on('connect', () => { s.destroy(); resolve('connected'); });
+      s.on('connect', () => {
+        s.destroy();
+        resolve('connected');
+      });
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
     });
     expect(refused).toBe('ECONNREFUSED');
@@ -82,7 +97,8 @@ describe('embedded broker (aedes)', () => {
 
   it('reports a port that is taken as one clear line', async () => {
     await expect(startEmbeddedBroker({ port: broker().port })).rejects.toThrow(
-      `embedded broker cannot listen on 127.0.0.1:${broker().port}: EADDRINUSE`);
+      `embedded broker cannot listen on 127.0.0.1:${broker().port}: EADDRINUSE`,
+    );
   });
 });
 
@@ -93,8 +109,13 @@ describe('serveBroker (fleetstorm broker)', () => {
     let listening!: () => void;
     const announced = new Promise<void>((r) => (listening = r));
     const served = serveBroker({
-      port: 0, statsIntervalMs: 50, signal: abort.signal,
-      log: (line) => { lines.push(line); if (line.includes('listening')) listening(); },
+      port: 0,
+      statsIntervalMs: 50,
+      signal: abort.signal,
+      log: (line) => {
+        lines.push(line);
+        if (line.includes('listening')) listening();
+      },
     });
     await announced;
     const match = /^fleetstorm broker listening on mqtt:\/\/127\.0\.0\.1:(\d+) \(aedes, MQTT 3\.1\.1\); Ctrl-C stops it$/.exec(lines[0]);

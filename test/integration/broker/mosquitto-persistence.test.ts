@@ -25,7 +25,10 @@ const SUBSCRIBER = { clientId: 'persistent-sub', clean: false, protocolVersion: 
 
 /** Reconnects the persistent session with the message handler attached before CONNACK: the
  * broker sends queued messages right behind it, often in the same TCP segment. */
-async function resumeSession(url: string, windowMs: number): Promise<{ messages: Array<{ topic: string; payload: Buffer; qos: number }>; sessionPresent: boolean }> {
+async function resumeSession(
+  url: string,
+  windowMs: number,
+): Promise<{ messages: Array<{ topic: string; payload: Buffer; qos: number }>; sessionPresent: boolean }> {
   const messages: Array<{ topic: string; payload: Buffer; qos: number }> = [];
   const client = mqtt.connect(url, SUBSCRIBER);
   client.on('message', (topic, payload, packet) => messages.push({ topic, payload, qos: packet.qos }));
@@ -48,7 +51,9 @@ describeWithMosquitto('mosquitto persistence', () => {
 
       const beforePublish = mtimeNs(broker.persistenceFile);
       const pub = await connectAsync(broker.url, { reconnectPeriod: 0 });
-      await pub.publishAsync('persist/t', encodeTrackingPayload({ flags: 0, streamId: 7, seq: 42, intendedSendTimeMs: 1.5 }, 64), { qos: 1 });
+      await pub.publishAsync('persist/t', encodeTrackingPayload({ flags: 0, streamId: 7, seq: 42, intendedSendTimeMs: 1.5 }, 64), {
+        qos: 1,
+      });
       await pub.endAsync();
       // autosave_on_changes writes the database right after the message is queued.
       await waitForChange(broker.persistenceFile, beforePublish, 3000);

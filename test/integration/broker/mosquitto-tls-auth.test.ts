@@ -29,8 +29,10 @@ describeWithMosquitto('mosquitto with TLS', () => {
         await oracle.waitForTotal(1, 5000);
         expect((await oracle.stop()).perTopic).toEqual({ 'tls/t': 1 });
 
-        const noCert = await connectAsync(broker.tlsUrl!, { ca: tls.ca, reconnectPeriod: 0, connectTimeout: 3000 })
-          .then(() => 'connected', () => 'refused');
+        const noCert = await connectAsync(broker.tlsUrl!, { ca: tls.ca, reconnectPeriod: 0, connectTimeout: 3000 }).then(
+          () => 'connected',
+          () => 'refused',
+        );
         expect(noCert).toBe('refused');
       } finally {
         await broker.stop();
@@ -48,8 +50,10 @@ describeWithMosquitto('mosquitto password files', () => {
     try {
       const ok = await connectAsync(broker.url, { username: 'carol', password: 'pa:ss wörd', reconnectPeriod: 0 });
       await ok.endAsync();
-      const bad = await connectAsync(broker.url, { username: 'carol', password: 'pa:ss word', reconnectPeriod: 0 })
-        .then(() => null, (e: Error & { code?: number }) => e.code);
+      const bad = await connectAsync(broker.url, { username: 'carol', password: 'pa:ss word', reconnectPeriod: 0 }).then(
+        () => null,
+        (e: Error & { code?: number }) => e.code,
+      );
       expect(bad).toBe(5);
     } finally {
       await broker.stop();

@@ -74,11 +74,15 @@ describeWithMosquitto('startMosquitto', () => {
     try {
       const ok = await connectAsync(broker.url, { username: 'bob', password: 'hunter2', reconnectPeriod: 0 });
       await ok.endAsync();
-      const bad = await connectAsync(broker.url, { username: 'alice', password: 'nope', reconnectPeriod: 0 })
-        .then(() => null, (e: Error & { code?: number }) => e.code);
+      const bad = await connectAsync(broker.url, { username: 'alice', password: 'nope', reconnectPeriod: 0 }).then(
+        () => null,
+        (e: Error & { code?: number }) => e.code,
+      );
       expect(bad).toBe(5);
-      const anon = await connectAsync(broker.url, { reconnectPeriod: 0 })
-        .then(() => null, (e: Error & { code?: number }) => e.code);
+      const anon = await connectAsync(broker.url, { reconnectPeriod: 0 }).then(
+        () => null,
+        (e: Error & { code?: number }) => e.code,
+      );
       expect(anon).toBe(5);
     } finally {
       await broker.stop();
@@ -86,7 +90,10 @@ describeWithMosquitto('startMosquitto', () => {
   });
 
   it('fails with one line that quotes mosquitto stderr when the config is bad, and leaves nothing running', async () => {
-    const err = await startMosquitto({ extraConfig: ['no_such_option 1'] }).then(() => null, (e: Error) => e);
+    const err = await startMosquitto({ extraConfig: ['no_such_option 1'] }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/^mosquitto exited \(code \d+\) before listening on 127\.0\.0\.1:\d+: .*no_such_option/);
     expect(err?.message.includes('\n')).toBe(false);
   });
@@ -110,21 +117,45 @@ describeWithMosquitto('startMosquitto', () => {
 
 it('renders the options into mosquitto config lines', () => {
   const conf = renderMosquittoConfig(
-    { persistence: true, maxInflightMessages: 5, maxQueuedMessages: 50, maxConnections: 10, sysInterval: 1,
-      tls: { ca: '/c/ca.pem', cert: '/c/s.pem', key: '/c/s.key', requireClientCert: true }, extraConfig: ['retain_available false'] },
+    {
+      persistence: true,
+      maxInflightMessages: 5,
+      maxQueuedMessages: 50,
+      maxConnections: 10,
+      sysInterval: 1,
+      tls: { ca: '/c/ca.pem', cert: '/c/s.pem', key: '/c/s.key', requireClientCert: true },
+      extraConfig: ['retain_available false'],
+    },
     { dir: '/tmp/x', host: '127.0.0.1', plainPorts: [2001, 2002], tlsPort: 2003, passwordFile: '/tmp/x/passwd', runningAsRoot: false },
   );
   expect(conf.split('\n').slice(1)).toEqual([
-    'log_dest stderr', 'log_type error', 'log_type warning', 'connection_messages false', 'set_tcp_nodelay true',
-    'allow_anonymous false', 'password_file /tmp/x/passwd',
-    'persistence true', 'persistence_location /tmp/x/', 'persistence_file mosquitto.db',
-    'autosave_on_changes true', 'autosave_interval 1',
-    'max_inflight_messages 5', 'max_queued_messages 50', 'sys_interval 1',
-    'listener 2001 127.0.0.1', 'max_connections 10',
-    'listener 2002 127.0.0.1', 'max_connections 10',
-    'listener 2003 127.0.0.1', 'max_connections 10',
-    'cafile /c/ca.pem', 'certfile /c/s.pem', 'keyfile /c/s.key', 'require_certificate true',
-    'retain_available false', '',
+    'log_dest stderr',
+    'log_type error',
+    'log_type warning',
+    'connection_messages false',
+    'set_tcp_nodelay true',
+    'allow_anonymous false',
+    'password_file /tmp/x/passwd',
+    'persistence true',
+    'persistence_location /tmp/x/',
+    'persistence_file mosquitto.db',
+    'autosave_on_changes true',
+    'autosave_interval 1',
+    'max_inflight_messages 5',
+    'max_queued_messages 50',
+    'sys_interval 1',
+    'listener 2001 127.0.0.1',
+    'max_connections 10',
+    'listener 2002 127.0.0.1',
+    'max_connections 10',
+    'listener 2003 127.0.0.1',
+    'max_connections 10',
+    'cafile /c/ca.pem',
+    'certfile /c/s.pem',
+    'keyfile /c/s.key',
+    'require_certificate true',
+    'retain_available false',
+    '',
   ]);
 });
 

@@ -7,22 +7,40 @@ import { decodeTrackingHeader, encodeTrackingPayload } from '../../helpers/track
 describe('tracking header decoder (oracle side)', () => {
   it('decodes a hand-written header byte for byte', () => {
     const bytes = Buffer.from([
-      0x66, 0x73, 0x01, 0x05, // "fs", version 1, flags 5
-      0x00, 0x01, 0x02, 0x03, // stream 0x00010203
-      0xff, 0xff, 0xff, 0xfe, // seq 4294967294
-      0x42, 0x70, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, // float64 BE 0x4270000000000000 = 2^40
+      0x66,
+      0x73,
+      0x01,
+      0x05, // "fs", version 1, flags 5
+      0x00,
+      0x01,
+      0x02,
+      0x03, // stream 0x00010203
+      0xff,
+      0xff,
+      0xff,
+      0xfe, // seq 4294967294
+      0x42,
+      0x70,
+      0x00,
+      0x00,
+      0x00,
+      0x00,
+      0x00,
+      0x00, // float64 BE 0x4270000000000000 = 2^40
       0xaa, // padding is ignored
     ]);
     expect(decodeTrackingHeader(bytes)).toEqual({ flags: 5, streamId: 0x00010203, seq: 4294967294, intendedSendTimeMs: 1099511627776 });
-    expect(encodeTrackingPayload({ flags: 5, streamId: 0x00010203, seq: 4294967294, intendedSendTimeMs: 1099511627776 }, 21)
-      .subarray(0, 20)).toEqual(bytes.subarray(0, 20));
+    expect(
+      encodeTrackingPayload({ flags: 5, streamId: 0x00010203, seq: 4294967294, intendedSendTimeMs: 1099511627776 }, 21).subarray(0, 20),
+    ).toEqual(bytes.subarray(0, 20));
   });
 
   it('returns null for short payloads, wrong magic and unknown versions', () => {
     const good = encodeTrackingPayload({ flags: 0, streamId: 1, seq: 1, intendedSendTimeMs: 0 });
     expect(decodeTrackingHeader(good.subarray(0, 19))).toBeNull();
     expect(decodeTrackingHeader(Buffer.concat([Buffer.from('Fs'), good.subarray(2)]))).toBeNull();
-    const v2 = Buffer.from(good); v2[2] = 2;
+    const v2 = Buffer.from(good);
+    v2[2] = 2;
     expect(decodeTrackingHeader(v2)).toBeNull();
   });
 

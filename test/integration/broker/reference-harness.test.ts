@@ -26,6 +26,8 @@ describeWithMosquitto('reference harnesses in child processes', () => {
   });
 
   it('reports an unknown measurement as one line', async () => {
-    await expect(runInChild('raw', 'measureNothing' as never, [])).rejects.toThrow('raw.measureNothing failed: unknown measurement measureNothing');
+    await expect(runInChild('raw', 'measureNothing' as never, [])).rejects.toThrow(
+      'raw.measureNothing failed: unknown measurement measureNothing',
+    );
   });
 });

@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { findFreePort } from '../../../src/broker/free-port.ts';
 import { startMosquitto, type MosquittoHandle } from '../../../src/broker/mosquitto.ts';
 import { capacityCommand } from '../../../src/cli/capacity.ts';
-import { CliError } from '../../../src/cli/exit-codes.ts';
-import type { CapacityReport } from '../../../src/coordinator/capacity-types.ts';
+import { exitFor } from '../../../src/cli/exit-codes.ts';
+import { RunError } from '../../../src/errors.ts';
+import type { CapacityReport } from '../../../src/result/capacity.ts';
 import { describeWithMosquitto } from '../../helpers/brokers.ts';
 import { tempDir, writeScenario } from '../../helpers/cli.ts';
 
@@ -20,7 +21,13 @@ const fleet = (extra: Record<string, unknown> = {}) => ({
   broker: { connectTimeout: '2s' },
   groups: [
     { name: 'backend', count: 1, clientId: 'backend-{i}', connectRate: '100/s', subscribe: [{ topic: 'dev/+/state', qos: 1 }] },
-    { name: 'devices', count: 20, clientId: 'dev-{i}', connectRate: '500/s', publish: [{ topic: 'dev/{i}/state', qos: 1, size: 64, rate: '5/s' }] },
+    {
+      name: 'devices',
+      count: 20,
+      clientId: 'dev-{i}',
+      connectRate: '500/s',
+      publish: [{ topic: 'dev/{i}/state', qos: 1, size: 64, rate: '5/s' }],
+    },
   ],
   thresholds: { 'messages.lossRate': '== 0' },
   ...extra,
@@ -65,7 +72,9 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
     const file = writeScenario(fleet({ thresholds: { 'connect.p99': '< 1us' } }));
     const code = await capacityCommand(file, { broker: [broker.url], out, quiet: true, hold: '1s' });
     expect(code).toBe(3);
-    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain('has no capacity: section; using the defaults (vary both, factor 0.25 + 0.25/step');
+    expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain(
+      'has no capacity: section; using the defaults (vary both, factor 0.25 + 0.25/step',
+    );
     const report = JSON.parse(readFileSync(path.join(out, 'capacity.json'), 'utf8')) as CapacityReport;
     expect(report.steps).toHaveLength(1);
     expect(report.steps[0]).toMatchObject({ factor: 0.25, clients: 6, ok: false });
@@ -79,9 +88,9 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
     const port = await findFreePort();
     const file = writeScenario(fleet({ capacity: { start: 1, maxSteps: 3, hold: '1s' } }));
     const err = await capacityCommand(file, { broker: [`mqtt://127.0.0.1:${port}`], out, quiet: true }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(1);
-    expect((err as CliError).message).toContain('tcp:ECONNREFUSED');
+    expect(err).toBeInstanceOf(RunError);
+    expect(exitFor(err)?.code).toBe(1);
+    expect((err as Error).message).toContain('tcp:ECONNREFUSED');
     const report = JSON.parse(readFileSync(path.join(out, 'capacity.json'), 'utf8')) as CapacityReport;
     expect(report.steps).toHaveLength(1);
   }, 30_000);
@@ -89,7 +98,7 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
   it('exit 2 for a bad --hold', async () => {
     const file = writeScenario(fleet());
     const err = await capacityCommand(file, { broker: [broker.url], hold: 'soon', quiet: true }).catch((e: unknown) => e);
-    expect((err as CliError).exitCode).toBe(2);
-    expect((err as CliError).message).toMatch(/^--hold: must be a duration/);
+    expect(exitFor(err)?.code).toBe(2);
+    expect((err as Error).message).toMatch(/^--hold: must be a duration/);
   });
 });

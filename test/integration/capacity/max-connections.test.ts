@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startMosquitto, type MosquittoHandle } from '../../../src/broker/mosquitto.ts';
 import { buildCapacityReport } from '../../../src/coordinator/capacity-report.ts';
 import { searchCapacity } from '../../../src/coordinator/capacity.ts';
-import type { CapacityReport } from '../../../src/coordinator/capacity-types.ts';
+import type { CapacityReport } from '../../../src/result/capacity.ts';
 import { renderHtmlReport } from '../../../src/report/html/render.ts';
 import { Progress } from '../../../src/report/progress.ts';
 import { loadScenario } from '../../../src/scenario/load.ts';
@@ -41,7 +41,13 @@ describeWithMosquitto('capacity search against max_connections 250', () => {
       broker: { url: broker.url, connectTimeout: '3s' },
       groups: [
         { name: 'subscriber', count: 1, clientId: 'sub-{i}', connectRate: '100/s', subscribe: [{ topic: 'dev/+/state', qos: 1 }] },
-        { name: 'devices', count: 100, clientId: 'dev-{i}', connectRate: '500/s', publish: [{ topic: 'dev/{i}/state', qos: 1, size: 64, rate: '2/s' }] },
+        {
+          name: 'devices',
+          count: 100,
+          clientId: 'dev-{i}',
+          connectRate: '500/s',
+          publish: [{ topic: 'dev/{i}/state', qos: 1, size: 64, rate: '2/s' }],
+        },
       ],
       capacity: { vary: 'connections', start: 1, step: 1, maxSteps: 4, hold: '2s', knee: 2, warnAt: '70%', pageAt: '85%' },
       thresholds: { 'connect.p99': '< 2s', 'messages.lossRate': '== 0' },
@@ -56,7 +62,14 @@ describeWithMosquitto('capacity search against max_connections 250', () => {
       interrupt: new Promise(() => {}),
       onStep: () => broker.restart(),
     });
-    const report: CapacityReport = buildCapacityReport(search.steps, { loaded, spec, defaults: false, startedAt, endedAt: Date.now(), interrupted: false });
+    const report: CapacityReport = buildCapacityReport(search.steps, {
+      loaded,
+      spec,
+      defaults: false,
+      startedAt,
+      endedAt: Date.now(),
+      interrupted: false,
+    });
 
     expect(search.unreachable).toBe(false);
     expect(report.steps.map((s) => [s.factor, s.clients, s.ok])).toEqual([
@@ -80,7 +93,12 @@ describeWithMosquitto('capacity search against max_connections 250', () => {
     expect(report.brokeFirst).toMatchObject({ kind: 'errors', total: 303 - (LIMIT + 1) });
 
     expect(report.recommendations!.connections).toEqual({ warn: 141, page: 172 }); // 70 % / 85 % of 202
-    expect(report.recommendations!.p99).toMatchObject({ metric: 'endToEnd.p99', warnAtFactor: 1.4, pageAtFactor: 1.7, warnMethod: 'interpolated' });
+    expect(report.recommendations!.p99).toMatchObject({
+      metric: 'endToEnd.p99',
+      warnAtFactor: 1.4,
+      pageAtFactor: 1.7,
+      warnMethod: 'interpolated',
+    });
     expect(report.statement[0]).toMatch(/^capacity: 202 connections at [\d.,]+ msg\/s published/);
     expect(report.statement[1]).toContain('first bad step: factor 3, 303 clients, 251 connected; broke first:');
 

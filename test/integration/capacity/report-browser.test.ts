@@ -22,8 +22,14 @@ function capacityReport() {
     step(1, 1, { clients: 6520, connections: 6520, publishedPerSec: 800, receivedPerSec: 800, endToEndP99Ms: 5 }),
     step(2, 1.5, { clients: 9780, connections: 9780, publishedPerSec: 1200, receivedPerSec: 1199, endToEndP99Ms: 9 }),
     step(3, 2, {
-      clients: 13_040, connections: 11_200, publishedPerSec: 1400, receivedPerSec: 1310, endToEndP99Ms: 140, ok: false,
-      thresholds: [{ expr: 'endToEnd.p99 < 100ms', value: 140, ok: false }], errors: { 'conn:timeout': 1840 },
+      clients: 13_040,
+      connections: 11_200,
+      publishedPerSec: 1400,
+      receivedPerSec: 1310,
+      endToEndP99Ms: 140,
+      ok: false,
+      thresholds: [{ expr: 'endToEnd.p99 < 100ms', value: 140, ok: false }],
+      errors: { 'conn:timeout': 1840 },
     }),
   ];
   const loaded = { scenario: { name: 'smart-home' }, sha256: 'f'.repeat(64) } as unknown as LoadedScenario;
@@ -58,12 +64,25 @@ describe.runIf(existsSync(CHROMIUM))('capacity section in headless Chromium', ()
       const px = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let painted = 0;
       for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) painted++;
-      return { labels: c.data.datasets.map((d: any) => `${d.label}:${d.data.length}`), painted, xTicks: c.scales.x.ticks.map((t: any) => t.label) };
+      return {
+        labels: c.data.datasets.map((d: any) => `${d.label}:${d.data.length}`),
+        painted,
+        xTicks: c.scales.x.ticks.map((t: any) => t.label),
+      };
     });
-    expect(chart.labels).toEqual(['msg/s published:4', 'msg/s received:4', 'e2e p99 (right axis):4', 'last good step:1', 'first bad step:1', 'knee:1']);
+    expect(chart.labels).toEqual([
+      'msg/s published:4',
+      'msg/s received:4',
+      'e2e p99 (right axis):4',
+      'last good step:1',
+      'first bad step:1',
+      'knee:1',
+    ]);
     expect(chart.xTicks).toEqual(['×0.5 (3,260)', '×1 (6,520)', '×1.5 (9,780)', '×2 (13,040)']);
     expect(chart.painted).toBeGreaterThan(5000);
-    expect(await page.textContent('[data-testid="capacity-statement"] li strong')).toContain('capacity: 9,780 connections at 1,200 msg/s published');
+    expect(await page.textContent('[data-testid="capacity-statement"] li strong')).toContain(
+      'capacity: 9,780 connections at 1,200 msg/s published',
+    );
     const badRow = await page.$eval('[data-testid="capacity-steps"] tr.row-fail td', (td) => getComputedStyle(td).color);
     expect(badRow).toBe('rgb(185, 28, 28)');
     await (await page.$('#capacity'))!.screenshot({ path: join(OUT, 'capacity-section.png') });

@@ -59,7 +59,15 @@ describeWithMosquitto('commands with a reply', () => {
     expect(readResultFile(slow).groups.app.commands).toEqual({ sent: 100, replied: 0, late: 100, noReply: 0 });
 
     const silent = tempDir();
-    const runSilent = await runCli(['run', writeScenario(scenario('0ms', '1s', false)), '--broker', broker().url, '--out', silent, '--quiet']);
+    const runSilent = await runCli([
+      'run',
+      writeScenario(scenario('0ms', '1s', false)),
+      '--broker',
+      broker().url,
+      '--out',
+      silent,
+      '--quiet',
+    ]);
     expect(runSilent.code, runSilent.stderr).toBe(0);
     const r = readResultFile(silent);
     expect(r.groups.app.commands).toEqual({ sent: 100, replied: 0, late: 0, noReply: 100 });

@@ -34,7 +34,13 @@ describe('scenario problems are usage errors (exit 2), nothing runs', () => {
     });
     const run = await runCli(['run', file, '--quiet']);
     expect(run.code).toBe(2);
-    for (const p of ['duration:', 'colour: unknown key', 'groups[0].count:', 'groups[0].publish[0].qos: must be 0, 1 or 2', 'groups[1].count:']) {
+    for (const p of [
+      'duration:',
+      'colour: unknown key',
+      'groups[0].count:',
+      'groups[0].publish[0].qos: must be 0, 1 or 2',
+      'groups[1].count:',
+    ]) {
       expect(run.stderr).toContain(p);
     }
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -162,7 +168,9 @@ describeWithMosquitto('refused credentials and TLS failures against Mosquitto', 
   it('the right password connects', async () => {
     const out = tempDir();
     const file = writeScenario(fleet({}, { username: 'device', password: '${env:FS_TEST_PASSWORD}' }));
-    const run = await runCli(['run', file, '--broker', broker.url, '--out', out, '--quiet'], { env: { FS_TEST_PASSWORD: 'right-password' } });
+    const run = await runCli(['run', file, '--broker', broker.url, '--out', out, '--quiet'], {
+      env: { FS_TEST_PASSWORD: 'right-password' },
+    });
     expect(run.code).toBe(0);
     expect(readResultFile(out).summary.connections.succeeded).toBe(20);
   });

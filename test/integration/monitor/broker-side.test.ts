@@ -17,7 +17,13 @@ const fleet = (monitor?: Record<string, unknown>) => ({
   duration: '3s',
   drain: '1s',
   groups: [
-    { name: 'sensors', count: SENSORS, clientId: 'sensor-{i}', connectRate: '400/s', publish: [{ topic: 'bs/{i}/t', qos: 1, size: 64, rate: '10/s' }] },
+    {
+      name: 'sensors',
+      count: SENSORS,
+      clientId: 'sensor-{i}',
+      connectRate: '400/s',
+      publish: [{ topic: 'bs/{i}/t', qos: 1, size: 64, rate: '10/s' }],
+    },
     { name: 'backend', count: 1, clientId: 'backend-{i}', subscribe: [{ topic: 'bs/+/t', qos: 1 }] },
   ],
   ...(monitor ? { monitor } : {}),
@@ -70,7 +76,12 @@ describeWithMosquitto('broker-side view from Mosquitto $SYS', () => {
     expect(src).toMatchObject({ url: broker.url, kind: 'sys' });
     expect(src.version).toMatch(/^mosquitto version \d/);
     expect(src.error).toBeUndefined();
-    for (const topic of ['$SYS/broker/clients/connected', '$SYS/broker/publish/messages/received', '$SYS/broker/publish/messages/dropped', '$SYS/broker/uptime']) {
+    for (const topic of [
+      '$SYS/broker/clients/connected',
+      '$SYS/broker/publish/messages/received',
+      '$SYS/broker/publish/messages/dropped',
+      '$SYS/broker/uptime',
+    ]) {
       expect(src.series[topic], topic).toBeDefined();
     }
     // Aligned with the run: a baseline just before t=0, then about one point a second.

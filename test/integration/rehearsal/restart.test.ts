@@ -28,7 +28,14 @@ describeWithMosquitto('broker restart with persistent sessions', () => {
       duration: '14s',
       drain: '5s',
       groups: [
-        { name: 'backend', count: 1, clientId: 'restart-backend-{i}', clean: false, reconnect, subscribe: [{ topic: 'rr/+/state', qos: 1 }] },
+        {
+          name: 'backend',
+          count: 1,
+          clientId: 'restart-backend-{i}',
+          clean: false,
+          reconnect,
+          subscribe: [{ topic: 'rr/+/state', qos: 1 }],
+        },
         {
           name: 'devices',
           count: DEVICES,
@@ -40,7 +47,12 @@ describeWithMosquitto('broker restart with persistent sessions', () => {
         },
       ],
     });
-    const oracle = await startOracle(broker.url, ['rr/+/state'], { qos: 1, clean: false, clientId: 'restart-oracle', reconnectPeriodMs: 300 });
+    const oracle = await startOracle(broker.url, ['rr/+/state'], {
+      qos: 1,
+      clean: false,
+      clientId: 'restart-oracle',
+      reconnectPeriodMs: 300,
+    });
     const { child, done } = startCli(['run', file, '--broker', broker.url, '--out', out]);
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));

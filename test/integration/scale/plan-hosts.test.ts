@@ -1,6 +1,7 @@
 // The layout rule (pure) and the checks planHosts makes before anything starts.
 import { describe, expect, it } from 'vitest';
-import { CliError, EXIT_USAGE } from '../../../src/cli/exit-codes.ts';
+import { EXIT_USAGE, exitFor } from '../../../src/cli/exit-codes.ts';
+import { UsageError } from '../../../src/errors.ts';
 import { clientsPerProcess, parseOpenFileLimit } from '../../../src/hosts/fd-limit.ts';
 import { chooseLayout, planHosts } from '../../../src/hosts/plan-hosts.ts';
 import type { Scenario } from '../../../src/scenario/types.ts';
@@ -41,9 +42,9 @@ describe('chooseLayout', () => {
         return e;
       }
     })();
-    expect(err).toBeInstanceOf(CliError);
-    expect((err as CliError).exitCode).toBe(EXIT_USAGE);
-    expect((err as CliError).message).toBe(
+    expect(err).toBeInstanceOf(UsageError);
+    expect(exitFor(err)?.code).toBe(EXIT_USAGE);
+    expect((err as Error).message).toBe(
       '40000 clients over 2 process(es) exceed the open-file limit (20000 per process, 1000 kept in reserve): use --processes 3 or more',
     );
   });
@@ -51,7 +52,8 @@ describe('chooseLayout', () => {
 
 describe('parseOpenFileLimit', () => {
   it('reads the soft limit of /proc/<pid>/limits', () => {
-    const text = 'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            20000                20000                files     \n';
+    const text =
+      'Limit                     Soft Limit           Hard Limit           Units     \nMax open files            20000                20000                files     \n';
     expect(parseOpenFileLimit(text)).toBe(20_000);
     expect(parseOpenFileLimit('Max open files            unlimited            unlimited            files')).toBe(Infinity);
     expect(parseOpenFileLimit('Max processes 100 100')).toBeNull();
@@ -60,19 +62,36 @@ describe('parseOpenFileLimit', () => {
 
 describe('planHosts address pools', () => {
   // Only what planHosts reads: the broker pools and the groups.
-  const scenario = (count: number, sourceAddresses: string[]) => ({
-    schema: 1, name: 'pools', seed: 1, durationMs: 1000, drainMs: 1000, thresholds: {},
-    broker: { urls: ['mqtt://127.0.0.1:1883'], protocol: 4, sourceAddresses, connectTimeoutMs: 5000 },
-    groups: [{
-      name: 'd', count, clientId: 'd-{i}', keepaliveMs: 60_000, clean: true, sessionExpiryMs: 0,
-      connectRate: 1000, maxConnectsInFlight: 100, subscribe: [], publish: [],
-    }],
-  }) as Partial<Scenario> as Scenario;
+  const scenario = (count: number, sourceAddresses: string[]) =>
+    ({
+      schema: 1,
+      name: 'pools',
+      seed: 1,
+      durationMs: 1000,
+      drainMs: 1000,
+      thresholds: {},
+      broker: { urls: ['mqtt://127.0.0.1:1883'], protocol: 4, sourceAddresses, connectTimeoutMs: 5000 },
+      groups: [
+        {
+          name: 'd',
+          count,
+          clientId: 'd-{i}',
+          keepaliveMs: 60_000,
+          clean: true,
+          sessionExpiryMs: 0,
+          connectRate: 1000,
+          maxConnectsInFlight: 100,
+          subscribe: [],
+          publish: [],
+        },
+      ],
+    }) as Partial<Scenario> as Scenario;
 
   it('refuses a fleet larger than the url × source pairs carry, before starting anything', async () => {
     await expect(planHosts(scenario(60_000, []), {}, machine)).rejects.toMatchObject({
-      exitCode: EXIT_USAGE,
-      message: 'broker: scenario asks for 60000 connections but 1 broker url × 1 source address allow about 28000; add broker.sourceAddresses or broker.urls',
+      name: 'UsageError',
+      message:
+        'broker: scenario asks for 60000 connections but 1 broker url × 1 source address allow about 28000; add broker.sourceAddresses or broker.urls',
     });
   });
 

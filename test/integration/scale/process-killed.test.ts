@@ -9,7 +9,11 @@ import { scaleScenario } from './scenario.ts';
 function childPids(pid: number): number[] {
   try {
     // Only the agent processes: tsx may also run an esbuild service as a child.
-    return execFileSync('pgrep', ['-P', String(pid), '-f', 'process-entry'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'process-entry'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -30,8 +30,15 @@ describeWithMosquitto('a fleet split over threads and processes', () => {
   const exact = {
     connections: { attempted: DEVICES + 1, succeeded: DEVICES + 1, failed: 0, peakConcurrent: DEVICES + 1, dropped: 0, reconnects: 0 },
     messages: {
-      published: EXPECTED, acked: EXPECTED, received: EXPECTED, expected: EXPECTED,
-      lost: 0, duplicated: 0, outOfOrder: 0, lossRate: 0, skipped: 0,
+      published: EXPECTED,
+      acked: EXPECTED,
+      received: EXPECTED,
+      expected: EXPECTED,
+      lost: 0,
+      duplicated: 0,
+      outOfOrder: 0,
+      lossRate: 0,
+      skipped: 0,
     },
   };
 
@@ -44,7 +51,10 @@ describeWithMosquitto('a fleet split over threads and processes', () => {
 
   it('--threads 2: two worker threads, same counts, the oracle agrees', async () => {
     const { result, seen } = await runWith('scale-threads', ['--threads', '2']);
-    expect(result.run.hosts.map((h) => [h.id, h.kind, h.complete])).toEqual([['thread-0', 'thread', true], ['thread-1', 'thread', true]]);
+    expect(result.run.hosts.map((h) => [h.id, h.kind, h.complete])).toEqual([
+      ['thread-0', 'thread', true],
+      ['thread-1', 'thread', true],
+    ]);
     // The backend runs on one thread and receives the other thread's devices too.
     expect(result.run.hosts.map((h) => h.clients)).toEqual([{ devices: 200 }, { backend: 1, devices: 200 }]);
     expect(countsOf(result)).toEqual(exact);
@@ -53,7 +63,10 @@ describeWithMosquitto('a fleet split over threads and processes', () => {
 
   it('--processes 2: two child processes, same counts, the oracle agrees', async () => {
     const { result, seen } = await runWith('scale-processes', ['--processes', '2']);
-    expect(result.run.hosts.map((h) => [h.id, h.kind, h.complete])).toEqual([['process-0', 'process', true], ['process-1', 'process', true]]);
+    expect(result.run.hosts.map((h) => [h.id, h.kind, h.complete])).toEqual([
+      ['process-0', 'process', true],
+      ['process-1', 'process', true],
+    ]);
     expect(result.run.hosts.map((h) => h.clients)).toEqual([{ devices: 200 }, { backend: 1, devices: 200 }]);
     expect(countsOf(result)).toEqual(exact);
     expect(seen.tracked).toEqual({ deliveries: EXPECTED, unique: EXPECTED, duplicates: 0, outOfOrder: 0 });

@@ -32,9 +32,18 @@ describe('judging steps', () => {
       { expr: 'endToEnd.p99 < 100ms', value: 140, ok: false },
       { expr: 'messages.lossRate == 0', value: 0.01, ok: false },
     ];
-    expect(brokeFirstAt(step(2, 3, { ok: false, thresholds, errors: { 'tcp:ECONNRESET': 9 } }))).toEqual({ kind: 'threshold', expr: 'endToEnd.p99 < 100ms', value: 140 });
-    expect(brokeFirstAt(step(2, 3, { ok: false, errors: { 'conn:closed-before-connack': 40, 'tcp:ECONNRESET': 12, 'suback:failure': 0 } }))).toEqual({
-      kind: 'errors', reason: 'conn:closed-before-connack', count: 40, total: 52,
+    expect(brokeFirstAt(step(2, 3, { ok: false, thresholds, errors: { 'tcp:ECONNRESET': 9 } }))).toEqual({
+      kind: 'threshold',
+      expr: 'endToEnd.p99 < 100ms',
+      value: 140,
+    });
+    expect(
+      brokeFirstAt(step(2, 3, { ok: false, errors: { 'conn:closed-before-connack': 40, 'tcp:ECONNRESET': 12, 'suback:failure': 0 } })),
+    ).toEqual({
+      kind: 'errors',
+      reason: 'conn:closed-before-connack',
+      count: 40,
+      total: 52,
     });
     expect(dominantError({ b: 3, a: 3 })).toEqual({ reason: 'a', count: 3, total: 6 });
     expect(dominantError({})).toBeNull();
@@ -57,7 +66,15 @@ describe('knee', () => {
       step(3, 2, { endToEndP99Ms: 40 }), // e = 1 / 0.333 = 3
       step(4, 2.5, { endToEndP99Ms: 200 }),
     ];
-    expect(findKnee(steps, 2)).toEqual({ k: 3, factor: 2, fromFactor: 1.5, elasticity: 3, metric: 'endToEnd.p99', p99Ms: 40, fromP99Ms: 20 });
+    expect(findKnee(steps, 2)).toEqual({
+      k: 3,
+      factor: 2,
+      fromFactor: 1.5,
+      elasticity: 3,
+      metric: 'endToEnd.p99',
+      p99Ms: 40,
+      fromP99Ms: 20,
+    });
     expect(findKnee(steps, 5)?.k).toBe(4); // 4 / 0.25 = 16
     expect(findKnee(steps, 20)).toBeNull();
   });
@@ -95,8 +112,13 @@ describe('recommendations', () => {
     expect(rec.receivedPerSec).toEqual({ warn: 2030, page: 2465 });
     // 70 % of factor 12 = 8.4: between 8 (20 ms) and 12 (38 ms); 85 % = 10.2
     expect(rec.p99).toEqual({
-      metric: 'endToEnd.p99', warnAtFactor: 8.4, pageAtFactor: 10.2,
-      warnMs: 21.8, pageMs: 29.9, warnMethod: 'interpolated', pageMethod: 'interpolated',
+      metric: 'endToEnd.p99',
+      warnAtFactor: 8.4,
+      pageAtFactor: 10.2,
+      warnMs: 21.8,
+      pageMs: 29.9,
+      warnMethod: 'interpolated',
+      pageMethod: 'interpolated',
     });
   });
 
@@ -110,7 +132,13 @@ describe('recommendations', () => {
     expect(a.lastGood?.k).toBe(1);
     expect(a.brokeFirst).toEqual({ kind: 'errors', reason: 'conn:closed-before-connack', count: 500, total: 500 });
     expect(a.knee).toMatchObject({ k: 2, elasticity: 8 });
-    expect(a.recommendations?.p99).toMatchObject({ warnAtFactor: 1.4, warnMs: 10.8, warnMethod: 'interpolated', pageAtFactor: 1.7, pageMs: 11.4 });
+    expect(a.recommendations?.p99).toMatchObject({
+      warnAtFactor: 1.4,
+      warnMs: 10.8,
+      warnMethod: 'interpolated',
+      pageAtFactor: 1.7,
+      pageMs: 11.4,
+    });
     expect(capacityStatement(a, { interrupted: false, maxSteps: 4, steps: 3 })).toEqual([
       'capacity: 2,000 connections at 200 msg/s published, 200 msg/s received, with e2e p99 12 ms, connect p99 20 ms (factor 2, 2,000 clients).',
       'first bad step: factor 3, 3,000 clients, 2,500 connected; broke first: 500 × conn:closed-before-connack.',

@@ -1,6 +1,6 @@
 // Capacity steps built from a few figures, for the pure-function tests.
 
-import type { CapacityStep } from '../../../src/coordinator/capacity-types.ts';
+import type { CapacityStep } from '../../../src/result/capacity.ts';
 
 export function step(k: number, factor: number, figures: Partial<CapacityStep> = {}): CapacityStep {
   return {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { plannedClients, plannedPublishRate, scaledCount, scenarioAtFactor, stepFactor, stepFactors } from '../../../src/coordinator/capacity-steps.ts';
+import {
+  plannedClients,
+  plannedPublishRate,
+  scaledCount,
+  scenarioAtFactor,
+  stepFactor,
+  stepFactors,
+} from '../../../src/coordinator/capacity-steps.ts';
 import type { GroupSpec, PublishSpec, Scenario } from '../../../src/scenario/types.ts';
 
 function publish(p: Partial<PublishSpec>): PublishSpec {
@@ -7,12 +14,28 @@ function publish(p: Partial<PublishSpec>): PublishSpec {
 }
 
 function group(name: string, count: number, connectRate: number, pubs: PublishSpec[]): GroupSpec {
-  return { name, count, clientId: `${name}-{i}`, keepaliveMs: 60_000, clean: true, sessionExpiryMs: 0, connectRate, maxConnectsInFlight: 100, subscribe: [], publish: pubs };
+  return {
+    name,
+    count,
+    clientId: `${name}-{i}`,
+    keepaliveMs: 60_000,
+    clean: true,
+    sessionExpiryMs: 0,
+    connectRate,
+    maxConnectsInFlight: 100,
+    subscribe: [],
+    publish: pubs,
+  };
 }
 
 function scenario(): Scenario {
   return {
-    schema: 1, name: 'cap', seed: 1, durationMs: 60_000, drainMs: 3000, scale: 0.05,
+    schema: 1,
+    name: 'cap',
+    seed: 1,
+    durationMs: 60_000,
+    drainMs: 3000,
+    scale: 0.05,
     broker: { urls: ['mqtt://127.0.0.1:1883'], protocol: 4, sourceAddresses: [], connectTimeoutMs: 10_000 },
     groups: [
       group('backend', 3, 50, []),

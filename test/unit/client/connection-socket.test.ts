@@ -154,7 +154,7 @@ describe('Connection over a real socket', () => {
     conn = new Connection(listener, 0, 5);
     conn.open({ host: '127.0.0.1', port: broker.port }, connectPacket(5), 0);
     await waitUntil(() => listener.of('close').length === 1, 'close');
-    expect(listener.events.map((e) => e.kind === 'connack' || e.kind === 'close' ? e.reason : e.kind)).toEqual([
+    expect(listener.events.map((e) => (e.kind === 'connack' || e.kind === 'close' ? e.reason : e.kind))).toEqual([
       'connack:not-authorized',
       'connack:not-authorized',
     ]);

@@ -15,7 +15,8 @@ function reference(f: ConnectFields): Buffer {
   };
   if (f.username !== undefined) packet.username = f.username;
   if (f.password !== undefined) packet.password = Buffer.from(f.password);
-  if (f.will) packet.will = { topic: f.will.topic, payload: Buffer.from(f.will.payload), qos: f.will.qos as 0 | 1 | 2, retain: f.will.retain };
+  if (f.will)
+    packet.will = { topic: f.will.topic, payload: Buffer.from(f.will.payload), qos: f.will.qos as 0 | 1 | 2, retain: f.will.retain };
   if (f.protocol === 5 && f.sessionExpirySec > 0) packet.properties = { sessionExpiryInterval: f.sessionExpirySec };
   return mqttPacket.generate(packet, { protocolVersion: f.protocol });
 }
@@ -47,8 +48,21 @@ for (const protocol of [3, 4, 5]) {
       sessionExpirySec: protocol === 5 ? 3600 : 0,
     },
   ]);
-  cases.push([`v${protocol} will qos 2, no login`, { protocol, clientId: 'a', clean: true, keepaliveSec: 0, will: { topic: 't', payload: '', qos: 2, retain: false }, sessionExpirySec: 0 }]);
-  cases.push([`v${protocol} username only`, { protocol, clientId: 'b', clean: true, keepaliveSec: 30, username: 'u', sessionExpirySec: 0 }]);
+  cases.push([
+    `v${protocol} will qos 2, no login`,
+    {
+      protocol,
+      clientId: 'a',
+      clean: true,
+      keepaliveSec: 0,
+      will: { topic: 't', payload: '', qos: 2, retain: false },
+      sessionExpirySec: 0,
+    },
+  ]);
+  cases.push([
+    `v${protocol} username only`,
+    { protocol, clientId: 'b', clean: true, keepaliveSec: 30, username: 'u', sessionExpirySec: 0 },
+  ]);
 }
 
 describe('encodeConnect', () => {

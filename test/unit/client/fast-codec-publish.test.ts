@@ -25,7 +25,8 @@ interface Case {
 const cases: Case[] = [];
 for (const protocol of PROTOCOLS)
   for (const qos of QOS)
-    for (const retain of [false, true]) for (const topic of TOPICS) for (const size of SIZES) cases.push({ protocol, qos, retain, topic, size });
+    for (const retain of [false, true])
+      for (const topic of TOPICS) for (const size of SIZES) cases.push({ protocol, qos, retain, topic, size });
 
 function filled(c: Case, pid: number, payload: Buffer): Buffer {
   const tpl = buildPublishTemplate(c.topic, c.size, c.qos, c.retain, c.protocol);
@@ -54,26 +55,25 @@ describe('buildPublishTemplate against mqtt-packet', () => {
     expect([...headerBytes].sort()).toEqual([1, 2, 3]); // bytes of remaining length
   });
 
-  it.each(cases.map((c) => [`v${c.protocol} qos${c.qos} retain=${c.retain} topic=${Buffer.byteLength(c.topic)}B size=${c.size}`, c] as const))(
-    '%s: parses to the same fields and equals generate() byte for byte',
-    (_name, c) => {
-      const pid = c.qos > 0 ? 0xbeef : 0;
-      const payload = patterned(c.size);
-      const ours = filled(c, pid, payload);
+  it.each(
+    cases.map((c) => [`v${c.protocol} qos${c.qos} retain=${c.retain} topic=${Buffer.byteLength(c.topic)}B size=${c.size}`, c] as const),
+  )('%s: parses to the same fields and equals generate() byte for byte', (_name, c) => {
+    const pid = c.qos > 0 ? 0xbeef : 0;
+    const payload = patterned(c.size);
+    const ours = filled(c, pid, payload);
 
-      const parsed = parseOne(ours, c.protocol) as IPublishPacket;
-      expect(parsed.cmd).toBe('publish');
-      expect(parsed.topic).toBe(c.topic);
-      expect(parsed.qos).toBe(c.qos);
-      expect(parsed.retain).toBe(c.retain);
-      expect(parsed.dup).toBe(false);
-      expect(parsed.messageId).toBe(c.qos > 0 ? pid : undefined);
-      expect(Buffer.compare(Buffer.from(parsed.payload as Buffer), payload)).toBe(0);
+    const parsed = parseOne(ours, c.protocol) as IPublishPacket;
+    expect(parsed.cmd).toBe('publish');
+    expect(parsed.topic).toBe(c.topic);
+    expect(parsed.qos).toBe(c.qos);
+    expect(parsed.retain).toBe(c.retain);
+    expect(parsed.dup).toBe(false);
+    expect(parsed.messageId).toBe(c.qos > 0 ? pid : undefined);
+    expect(Buffer.compare(Buffer.from(parsed.payload as Buffer), payload)).toBe(0);
 
-      const reference = generate(referencePacket(c, pid, payload), c.protocol);
-      expect(ours.toString('hex')).toBe(reference.toString('hex'));
-    },
-  );
+    const reference = generate(referencePacket(c, pid, payload), c.protocol);
+    expect(ours.toString('hex')).toBe(reference.toString('hex'));
+  });
 
   it('reports pidOffset -1 at QoS 0 and the payload offset right after topic / pid / properties', () => {
     const t0 = buildPublishTemplate('ab', 30, 0, false, 4);

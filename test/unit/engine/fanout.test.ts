@@ -39,7 +39,8 @@ const smartHome = {
 /** Streams of the whole fleet, in stream-id order. */
 function allStreams(fleet: Fleet): { group: number; i: number; pub: number }[] {
   const out: { group: number; i: number; pub: number }[] = [];
-  for (const g of fleet.groups) for (let i = 0; i < g.spec.count; i++) for (let pub = 0; pub < g.publish.length; pub++) out.push({ group: g.index, i, pub });
+  for (const g of fleet.groups)
+    for (let i = 0; i < g.spec.count; i++) for (let pub = 0; pub < g.publish.length; pub++) out.push({ group: g.index, i, pub });
   return out;
 }
 
@@ -150,7 +151,14 @@ describe('computeFanout', () => {
 
   it('computes only the streams it is given, in their local order', () => {
     const fleet = buildFleet(scenarioOf(smartHome));
-    const table = computeFanout(fleet, [{ group: ADMIN, i: 0, pub: 0 }, { group: LOCKS, i: 3, pub: 0 }], { subscriptions: [], clients: [] });
+    const table = computeFanout(
+      fleet,
+      [
+        { group: ADMIN, i: 0, pub: 0 },
+        { group: LOCKS, i: 3, pub: 0 },
+      ],
+      { subscriptions: [], clients: [] },
+    );
     expect([...table.counts]).toEqual([0, 0, 1, 0, 1, 1, 1, 0, 0, 1]);
   });
 });

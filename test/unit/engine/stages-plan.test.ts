@@ -15,10 +15,18 @@ function plan(stages: unknown[]): StagePlan {
 }
 
 describe('StagePlan', () => {
-  const p = plan([{ duration: '3s', connections: '20%' }, { duration: '4s', connections: '100%', rate: 2 }, { duration: '2s', connections: '50%' }]);
+  const p = plan([
+    { duration: '3s', connections: '20%' },
+    { duration: '4s', connections: '100%', rate: 2 },
+    { duration: '2s', connections: '50%' },
+  ]);
 
   it('online counts round, keep one client of a group while above 0 %', () => {
-    expect(p.online).toEqual([[1, 20], [1, 100], [1, 50]]);
+    expect(p.online).toEqual([
+      [1, 20],
+      [1, 100],
+      [1, 50],
+    ]);
     expect([onlineCount(3, 0.1), onlineCount(3, 0), onlineCount(10, 0.07), onlineCount(5, 0.5)]).toEqual([1, 0, 1, 3]);
   });
 
@@ -64,7 +72,15 @@ describe('stages in the scenario file', () => {
   const issues = (extra: Record<string, unknown>) => validateScenarioObject({ schema: 1, name: 'p', groups, ...extra }).issues;
 
   it('normalises into stages with start times; duration is their sum', () => {
-    const { scenario } = validateScenarioObject({ schema: 1, name: 'p', groups, stages: [{ duration: '30s', connections: '50%', rate: 1.5 }, { name: 'peak', at: '30s', duration: '1m' }] });
+    const { scenario } = validateScenarioObject({
+      schema: 1,
+      name: 'p',
+      groups,
+      stages: [
+        { duration: '30s', connections: '50%', rate: 1.5 },
+        { name: 'peak', at: '30s', duration: '1m' },
+      ],
+    });
     expect(scenario!.durationMs).toBe(90_000);
     expect(scenario!.stages).toEqual([
       { name: 'stage-1', startMs: 0, durationMs: 30_000, connections: 0.5, rate: 1.5 },
@@ -83,11 +99,17 @@ describe('stages in the scenario file', () => {
   });
 
   it('rejects stages that overlap, go backwards or leave a gap', () => {
-    expect(issues({ stages: [{ duration: '2s' }, { at: '1s', duration: '2s' }, { at: '500ms', duration: '1s' }, { at: '10s', duration: '1s' }] })).toEqual([
+    expect(
+      issues({
+        stages: [{ duration: '2s' }, { at: '1s', duration: '2s' }, { at: '500ms', duration: '1s' }, { at: '10s', duration: '1s' }],
+      }),
+    ).toEqual([
       { path: 'stages[1].at', message: 'overlaps stages[0], which runs until 2s' },
       { path: 'stages[2].at', message: 'goes backwards: 500ms is before stages[1], which starts at 1s' },
       { path: 'stages[3].at', message: 'leaves a gap after stages[2], which ends at 1500ms; stages follow each other (leave out at)' },
     ]);
-    expect(issues({ stages: [{ at: '1s', duration: '2s' }] })).toEqual([{ path: 'stages[0].at', message: 'the first stage starts with steady state, at 0s, not 1s' }]);
+    expect(issues({ stages: [{ at: '1s', duration: '2s' }] })).toEqual([
+      { path: 'stages[0].at', message: 'the first stage starts with steady state, at 0s, not 1s' },
+    ]);
   });
 });

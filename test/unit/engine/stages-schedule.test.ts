@@ -34,8 +34,24 @@ describe('load profile: sends per stage', () => {
     [4, '5/s', curve, 4 * (10 + 25)],
     [3, '3/s', curve, 3 * (6 + 15)],
     [2, '1/s', [{ duration: '1500ms' }], 3], // phases 0 and 500 ms: sends at 0, 1000 | 500 (1500 is the end)
-    [2, '1/s', [{ duration: '1500ms', rate: 0 }, { duration: '3s', rate: 1 / 3 }], 2], // one each, 3 s period
-    [5, '17/s', [{ duration: '10s', rate: 0.5 }, { duration: '10s', rate: 3 }], 5 * (85 + 510)],
+    [
+      2,
+      '1/s',
+      [
+        { duration: '1500ms', rate: 0 },
+        { duration: '3s', rate: 1 / 3 },
+      ],
+      2,
+    ], // one each, 3 s period
+    [
+      5,
+      '17/s',
+      [
+        { duration: '10s', rate: 0.5 },
+        { duration: '10s', rate: 3 },
+      ],
+      5 * (85 + 510),
+    ],
   ])('%i clients at %s over %j send exactly %i', (count, rate, stages, expected) => {
     expect(sends(count, rate, stages)).toBe(expected);
   });

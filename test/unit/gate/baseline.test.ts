@@ -2,8 +2,9 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BASELINE_SCHEMA, ResultFileError, environmentDiffs, environmentOf, makeBaseline, readBaseline, readResult } from '../../../src/gate/baseline.ts';
-import type { Result } from '../../../src/report/types.ts';
+import { BASELINE_SCHEMA, environmentDiffs, environmentOf, makeBaseline, readBaseline, readResult } from '../../../src/gate/baseline.ts';
+import { ResultFileError } from '../../../src/errors.ts';
+import type { Result } from '../../../src/result/types.ts';
 import { summary } from './fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fleetstorm-baseline-'));
@@ -40,7 +41,10 @@ function write(name: string, content: string): string {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ResultFileError);
   return (err as Error).message;
 }
@@ -49,9 +53,19 @@ describe('baseline files', () => {
   it('round-trips a baseline made from a result', async () => {
     const r = result();
     const env = environmentOf(r, 'mosquitto 2.0.18');
-    expect(env).toEqual({ hostname: 'box1', node: 'v20.20.2', fleetstormVersion: '0.1.0', brokers: ['mqtt://127.0.0.1:1883'], brokerVersion: 'mosquitto 2.0.18' });
+    expect(env).toEqual({
+      hostname: 'box1',
+      node: 'v20.20.2',
+      fleetstormVersion: '0.1.0',
+      brokers: ['mqtt://127.0.0.1:1883'],
+      brokerVersion: 'mosquitto 2.0.18',
+    });
     const b = makeBaseline(r, env, new Date('2025-02-03T04:05:06.000Z'));
-    expect(b).toMatchObject({ schema: BASELINE_SCHEMA, savedAt: '2025-02-03T04:05:06.000Z', scenario: { name: 'smart-home', sha256: 'abc' } });
+    expect(b).toMatchObject({
+      schema: BASELINE_SCHEMA,
+      savedAt: '2025-02-03T04:05:06.000Z',
+      scenario: { name: 'smart-home', sha256: 'abc' },
+    });
     const file = write('baseline.json', JSON.stringify(b));
     expect(await readBaseline(file)).toEqual(b);
     expect(environmentDiffs(b, env)).toEqual([]);
@@ -81,9 +95,13 @@ describe('unusable files give one clear line', () => {
 
   it('newer, foreign or missing schema; damaged summary', async () => {
     const newer = write('newer.json', JSON.stringify({ ...result(), schema: 'fleetstorm/result@2' }));
-    expect(await errorOf(readResult(newer))).toBe(`result file ${newer} is from a newer fleetstorm (schema fleetstorm/result@2); this one reads fleetstorm/result@1`);
+    expect(await errorOf(readResult(newer))).toBe(
+      `result file ${newer} is from a newer fleetstorm (schema fleetstorm/result@2); this one reads fleetstorm/result@1`,
+    );
     const asBaseline = write('result-as-baseline.json', JSON.stringify(result()));
-    expect(await errorOf(readBaseline(asBaseline))).toBe(`${asBaseline} is not a fleetstorm baseline file (schema fleetstorm/result@1; expected fleetstorm/baseline@1)`);
+    expect(await errorOf(readBaseline(asBaseline))).toBe(
+      `${asBaseline} is not a fleetstorm baseline file (schema fleetstorm/result@1; expected fleetstorm/baseline@1)`,
+    );
     const none = write('none.json', '{}');
     expect(await errorOf(readResult(none))).toBe(`${none} is not a fleetstorm result file (no schema field; expected fleetstorm/result@1)`);
     const damaged = write('damaged.json', JSON.stringify({ ...result(), summary: { connections: {} } }));

@@ -19,7 +19,8 @@ describe('compareWithBaseline', () => {
   });
 
   it('throughput regresses only when lower by more than the tolerance (10 % default)', () => {
-    const at = (publishedPerSec: number) => row(compareWithBaseline({ summary: summary({ throughput: { publishedPerSec } }) }, base).rows, 'throughput.publishedPerSec');
+    const at = (publishedPerSec: number) =>
+      row(compareWithBaseline({ summary: summary({ throughput: { publishedPerSec } }) }, base).rows, 'throughput.publishedPerSec');
     expect(at(14400)).toMatchObject({ deltaPct: -10, tolerancePct: 10, verdict: 'ok' });
     expect(at(14399)).toMatchObject({ verdict: 'regression' });
     expect(at(17600)).toMatchObject({ deltaPct: 10, verdict: 'ok' });
@@ -41,13 +42,19 @@ describe('compareWithBaseline', () => {
 
   it('lossRate regresses when higher at all, unless an absolute allowance is given', () => {
     const lossy = { summary: summary({ messages: { lossRate: 0.0005, lost: 1 } }) };
-    expect(row(compareWithBaseline(lossy, base).rows, 'messages.lossRate')).toMatchObject({ deltaPct: null, tolerancePct: 0, verdict: 'regression' });
+    expect(row(compareWithBaseline(lossy, base).rows, 'messages.lossRate')).toMatchObject({
+      deltaPct: null,
+      tolerancePct: 0,
+      verdict: 'regression',
+    });
     expect(row(compareWithBaseline(lossy, base, { 'messages.lossRate': '0.1%' }).rows, 'messages.lossRate').verdict).toBe('ok');
     expect(row(compareWithBaseline(base, lossy).rows, 'messages.lossRate').verdict).toBe('better');
   });
 
   it('metrics without data on either side are no-data and do not fail', () => {
-    const empty = { summary: summary({ latencyMs: { subscribe: latency({ count: 0 }) }, messages: { expected: 0 }, throughput: { receivedPerSec: 0 } }) };
+    const empty = {
+      summary: summary({ latencyMs: { subscribe: latency({ count: 0 }) }, messages: { expected: 0 }, throughput: { receivedPerSec: 0 } }),
+    };
     const c = compareWithBaseline({ summary: summary() }, empty);
     expect(row(c.rows, 'subscribe.p99')).toMatchObject({ baseline: null, current: 50, deltaPct: null, verdict: 'no-data' });
     expect(row(c.rows, 'messages.lossRate').verdict).toBe('no-data');
@@ -57,9 +64,16 @@ describe('compareWithBaseline', () => {
 
   it('compares one group when asked, and rejects unknown tolerance keys', () => {
     const slowLocks = summary({ latencyMs: { endToEnd: latency({ p99: 100 }) } });
-    const c = compareWithBaseline({ summary: summary(), groups: { locks: slowLocks } }, { summary: summary(), groups: { locks: summary() } }, {}, { group: 'locks' });
+    const c = compareWithBaseline(
+      { summary: summary(), groups: { locks: slowLocks } },
+      { summary: summary(), groups: { locks: summary() } },
+      {},
+      { group: 'locks' },
+    );
     expect(row(c.rows, 'endToEnd.p99')).toMatchObject({ deltaPct: 100, verdict: 'regression' });
-    expect(() => compareWithBaseline({ summary: summary() }, base, { 'endToEnd.p95': '5%' })).toThrow("unknown metric 'endToEnd.p95' in tolerances");
+    expect(() => compareWithBaseline({ summary: summary() }, base, { 'endToEnd.p95': '5%' })).toThrow(
+      "unknown metric 'endToEnd.p95' in tolerances",
+    );
   });
 
   it('reads tolerances', () => {

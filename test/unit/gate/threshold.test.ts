@@ -46,15 +46,29 @@ describe('threshold boundaries are exact', () => {
     expect(gate('errors.total', '== 0', summary({ errors: { a: 1, b: 2 } }))).toMatchObject({ value: 3, ok: false });
     expect(gate('errors.tcp:ECONNREFUSED', '< 1', summary({ errors: { other: 4 } }))).toMatchObject({ value: 0, ok: true });
     const locks = summary({ latencyMs: { endToEnd: latency({ p99: 120 }) } });
-    expect(gate('groups.locks.endToEnd.p99', '< 100ms', summary(), { locks })).toEqual({ expr: 'groups.locks.endToEnd.p99 < 100ms', value: 120, ok: false });
+    expect(gate('groups.locks.endToEnd.p99', '< 100ms', summary(), { locks })).toEqual({
+      expr: 'groups.locks.endToEnd.p99 < 100ms',
+      value: 120,
+      ok: false,
+    });
   });
 });
 
 describe('no data never passes', () => {
   it('latency with no samples, lossRate with nothing expected, a group missing from the result', () => {
-    expect(gate('endToEnd.p99', '< 100ms', summary({ latencyMs: { endToEnd: latency({ count: 0, p99: 0 }) } }))).toEqual({ expr: 'endToEnd.p99 < 100ms', value: null, ok: false });
-    expect(gate('endToEnd.count', '== 0', summary({ latencyMs: { endToEnd: latency({ count: 0 }) } }))).toMatchObject({ value: 0, ok: true });
-    expect(gate('messages.lossRate', '== 0', summary({ messages: { expected: 0, lossRate: 0 } }))).toMatchObject({ value: null, ok: false });
+    expect(gate('endToEnd.p99', '< 100ms', summary({ latencyMs: { endToEnd: latency({ count: 0, p99: 0 }) } }))).toEqual({
+      expr: 'endToEnd.p99 < 100ms',
+      value: null,
+      ok: false,
+    });
+    expect(gate('endToEnd.count', '== 0', summary({ latencyMs: { endToEnd: latency({ count: 0 }) } }))).toMatchObject({
+      value: 0,
+      ok: true,
+    });
+    expect(gate('messages.lossRate', '== 0', summary({ messages: { expected: 0, lossRate: 0 } }))).toMatchObject({
+      value: null,
+      ok: false,
+    });
     expect(gate('groups.backend.connect.p99', '< 1s')).toMatchObject({ value: null, ok: false });
     expect(gate('commandRoundTrip.p99', '< 1s')).toMatchObject({ value: null, ok: false });
   });
@@ -80,10 +94,20 @@ describe('parseThresholds reports every problem with its path', () => {
     );
     expect(issues).toEqual([
       { path: 'thresholds["conect.p99"]', message: "unknown metric 'conect' (did you mean 'connect'?)" },
-      { path: 'thresholds["connect.p95"]', message: "unknown statistic 'p95' for connect; one of count, min, mean, p50, p90, p99, p999, max" },
-      { path: 'thresholds["messages.lossRat"]', message: "unknown field 'lossRat' in messages (did you mean 'lossRate'?); one of published, acked, received, expected, lost, duplicated, outOfOrder, lossRate" },
+      {
+        path: 'thresholds["connect.p95"]',
+        message: "unknown statistic 'p95' for connect; one of count, min, mean, p50, p90, p99, p999, max",
+      },
+      {
+        path: 'thresholds["messages.lossRat"]',
+        message:
+          "unknown field 'lossRat' in messages (did you mean 'lossRate'?); one of published, acked, received, expected, lost, duplicated, outOfOrder, lossRate",
+      },
       { path: 'thresholds["groups.lock.endToEnd.p99"]', message: "unknown group 'lock' (did you mean 'locks'?)" },
-      { path: 'thresholds["endToEnd.p99"]', message: `cannot read '< 100 parsecs': expected an operator (< <= > >= == !=), a number and an optional unit, e.g. "< 500ms"` },
+      {
+        path: 'thresholds["endToEnd.p99"]',
+        message: `cannot read '< 100 parsecs': expected an operator (< <= > >= == !=), a number and an optional unit, e.g. "< 500ms"`,
+      },
       { path: 'thresholds["messages.lossRate"]', message: "unit 'ms' does not fit messages.lossRate (a ratio; use a number or %)" },
       { path: 'thresholds["connections.failed"]', message: "unit '%' does not fit connections.failed (a count; use a plain number)" },
       { path: 'thresholds["throughput.publishedPerSec"]', message: 'must be a condition such as "< 500ms" (or { expr, abortOnFail })' },

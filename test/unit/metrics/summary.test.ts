@@ -40,7 +40,17 @@ describe('GroupCounters', () => {
 
 describe('buildSummary', () => {
   it('derives lost from unique deliveries and rates from the steady window', () => {
-    const c = countersWith({ attempted: 12, succeeded: 10, failed: 2, published: 1000, acked: 990, received: 1960, expected: 2000, duplicated: 10, outOfOrder: 3 });
+    const c = countersWith({
+      attempted: 12,
+      succeeded: 10,
+      failed: 2,
+      published: 1000,
+      acked: 990,
+      received: 1960,
+      expected: 2000,
+      duplicated: 10,
+      outOfOrder: 3,
+    });
     c.peakConcurrent = 10;
     c.countError('tcp:ECONNREFUSED', 2);
     const h = createLatencyHistograms();
@@ -48,7 +58,17 @@ describe('buildSummary', () => {
     const s = buildSummary(groupTotalsOf(c, h), { seconds: 8, published: 800, received: 1570 });
     expect(s.connections).toEqual({ attempted: 12, succeeded: 10, failed: 2, peakConcurrent: 10, dropped: 0, reconnects: 0 });
     // unique = 1960 - 10 = 1950; lost = 2000 - 1950 = 50
-    expect(s.messages).toEqual({ published: 1000, acked: 990, received: 1960, expected: 2000, lost: 50, duplicated: 10, outOfOrder: 3, lossRate: 0.025, skipped: 0 });
+    expect(s.messages).toEqual({
+      published: 1000,
+      acked: 990,
+      received: 1960,
+      expected: 2000,
+      lost: 50,
+      duplicated: 10,
+      outOfOrder: 3,
+      lossRate: 0.025,
+      skipped: 0,
+    });
     expect(s.throughput).toEqual({ publishedPerSec: 100, receivedPerSec: 196.25 });
     expect(s.latencyMs.endToEnd).toEqual({ count: 1, min: 1.5, mean: 1.5, p50: 1.5, p90: 1.5, p99: 1.5, p999: 1.5, max: 1.5 });
     expect(s.latencyMs.connect.count).toBe(0);

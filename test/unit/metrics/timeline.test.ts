@@ -5,7 +5,12 @@ import { mergeSamples, mergeTimelines, openByGroup } from '../../../src/metrics/
 import { TimelineSampler, applyLostByT } from '../../../src/metrics/timeline.ts';
 
 function host(name: string) {
-  return { sampler: new TimelineSampler(name), counters: { a: new GroupCounters(), b: new GroupCounters() }, e2e: createLatencyHistogram(), connect: createLatencyHistogram() };
+  return {
+    sampler: new TimelineSampler(name),
+    counters: { a: new GroupCounters(), b: new GroupCounters() },
+    e2e: createLatencyHistogram(),
+    connect: createLatencyHistogram(),
+  };
 }
 
 describe('TimelineSampler', () => {
@@ -28,8 +33,34 @@ describe('TimelineSampler', () => {
     const s2 = h.sampler.sample(2, h.counters, h.e2e, h.connect, 3);
 
     expect(h.sampler.points).toEqual([
-      { t: 1, connected: 2, plannedConnected: 3, published: 10, acked: 0, received: 4, lost: 0, endToEndP50Ms: 2, endToEndP99Ms: 2, connectP50Ms: 0.5, connectP99Ms: 0.5, errors: { 'tcp:ECONNRESET': 1 } },
-      { t: 2, connected: 1, plannedConnected: 3, published: 15, acked: 7, received: 0, lost: 0, endToEndP50Ms: 0, endToEndP99Ms: 0, connectP50Ms: 0, connectP99Ms: 0, errors: {} },
+      {
+        t: 1,
+        connected: 2,
+        plannedConnected: 3,
+        published: 10,
+        acked: 0,
+        received: 4,
+        lost: 0,
+        endToEndP50Ms: 2,
+        endToEndP99Ms: 2,
+        connectP50Ms: 0.5,
+        connectP99Ms: 0.5,
+        errors: { 'tcp:ECONNRESET': 1 },
+      },
+      {
+        t: 2,
+        connected: 1,
+        plannedConnected: 3,
+        published: 15,
+        acked: 7,
+        received: 0,
+        lost: 0,
+        endToEndP50Ms: 0,
+        endToEndP99Ms: 0,
+        connectP50Ms: 0,
+        connectP99Ms: 0,
+        errors: {},
+      },
     ]);
     expect(s2.groups.a!.delta.disconnected).toBe(1);
     expect(s2.endToEnd).toBe('');

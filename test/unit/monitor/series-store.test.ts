@@ -12,13 +12,35 @@ describe('SeriesStore', () => {
     s.add('a', 12_010, 5); // 0.76 s: replaces it
     s.add('a', 12_100, 6); // 0.85 s after 11_250: a new point
     s.add('a', 12_500, NaN); // not a number: ignored
-    expect(s.toSeries(9_000)).toEqual({ a: [[1, 1], [1.9, 3], [3.01, 5], [3.1, 6]] });
+    expect(s.toSeries(9_000)).toEqual({
+      a: [
+        [1, 1],
+        [1.9, 3],
+        [3.01, 5],
+        [3.1, 6],
+      ],
+    });
   });
 
   it('keeps every tick of a broker whose ticks jitter around the second', () => {
     const s = new SeriesStore({ maxSeries: 10, maxPoints: 100 });
-    for (const [at, v] of [[9_500, 0], [10_001, 1], [10_999, 2], [12_000, 3], [12_998, 4]] as const) s.add('a', at, v);
-    expect(s.toSeries(0)).toEqual({ a: [[9.5, 0], [10.001, 1], [10.999, 2], [12, 3], [12.998, 4]] });
+    for (const [at, v] of [
+      [9_500, 0],
+      [10_001, 1],
+      [10_999, 2],
+      [12_000, 3],
+      [12_998, 4],
+    ] as const)
+      s.add('a', at, v);
+    expect(s.toSeries(0)).toEqual({
+      a: [
+        [9.5, 0],
+        [10.001, 1],
+        [10.999, 2],
+        [12, 3],
+        [12.998, 4],
+      ],
+    });
   });
 
   it('refuses names beyond the limit and counts them', () => {
@@ -32,7 +54,13 @@ describe('SeriesStore', () => {
     const s = new SeriesStore({ maxSeries: 1, maxPoints: 4 });
     for (let i = 0; i < 9; i++) s.add('a', i * 1000, i);
     // Spacing 2 s at the 5th point, 4 s at the 8th; the baseline at 0 stays.
-    expect(s.toSeries(0)).toEqual({ a: [[0, 0], [4, 4], [8, 8]] });
+    expect(s.toSeries(0)).toEqual({
+      a: [
+        [0, 0],
+        [4, 4],
+        [8, 8],
+      ],
+    });
   });
 });
 

@@ -33,7 +33,17 @@ function scenario(groups: GroupSpec[]): Scenario {
   };
 }
 
-const stream = (rate: { rate?: number; totalRate?: number }) => ({ topic: 't/{i}', qos: 1 as const, retain: false, size: 64, track: true, arrival: 'fixed' as const, jitter: 0, onConnect: false, ...rate });
+const stream = (rate: { rate?: number; totalRate?: number }) => ({
+  topic: 't/{i}',
+  qos: 1 as const,
+  retain: false,
+  size: 64,
+  track: true,
+  arrival: 'fixed' as const,
+  jitter: 0,
+  onConnect: false,
+  ...rate,
+});
 const sumLeftToRight = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('splitCount', () => {

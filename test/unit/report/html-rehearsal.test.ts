@@ -61,7 +61,9 @@ describe('migration section', () => {
     const r = makeResult({ rehearsal: true });
     r.migration = { from: '<b>old</b>', to: 'mqtt://"new"', bridged: true, cohorts: [] };
     const out = renderMigration(r);
-    expect(out).toContain('Devices moved from <code>&lt;b&gt;old&lt;/b&gt;</code> to <code>mqtt://&quot;new&quot;</code> in 0 cohort(s); the clusters were bridged.');
+    expect(out).toContain(
+      'Devices moved from <code>&lt;b&gt;old&lt;/b&gt;</code> to <code>mqtt://&quot;new&quot;</code> in 0 cohort(s); the clusters were bridged.',
+    );
     expect(out).toContain('<p class="muted">No cohort was cut over before the run ended.</p>');
     expect(out).not.toContain('<b>');
   });
@@ -92,7 +94,11 @@ describe('restarts and reconnects', () => {
     const steady = failedReconnectAttempts(flat, []);
     expect([steady.window, steady.total]).toEqual(['steady', 405]);
     // The reset at 44 s falls in the steady state too; the refused first connects at 12–14 s do not.
-    expect(steady.byReason.map((r) => `${r.reason}=${r.count}`)).toEqual(['conn:closed-by-broker=1580', 'tcp:ECONNREFUSED=405', 'tcp:ECONNRESET=3']);
+    expect(steady.byReason.map((r) => `${r.reason}=${r.count}`)).toEqual([
+      'conn:closed-by-broker=1580',
+      'tcp:ECONNREFUSED=405',
+      'tcp:ECONNRESET=3',
+    ]);
     flat.timeline = [];
     const run = failedReconnectAttempts(flat, []);
     expect([run.window, run.total]).toEqual(['run', 425]);
@@ -109,14 +115,24 @@ describe('restarts and reconnects', () => {
   });
 
   it('tells attempt failures from lost connections by reason', () => {
-    const table = ['tcp:ECONNREFUSED', 'tcp:ETIMEDOUT', 'connack:not-authorized', 'conn:closed-before-connack', 'tcp:ECONNRESET', 'conn:closed-by-broker', 'suback:refused'];
+    const table = [
+      'tcp:ECONNREFUSED',
+      'tcp:ETIMEDOUT',
+      'connack:not-authorized',
+      'conn:closed-before-connack',
+      'tcp:ECONNRESET',
+      'conn:closed-by-broker',
+      'suback:refused',
+    ];
     expect(table.map(isAttemptFailure)).toEqual([true, true, true, true, false, false, false]);
   });
 
   it('renders the figures, the dip and the errors of the window', () => {
     const html = renderReconnects(rehearsal);
     expect(html).toContain('<tr><th scope="row" class="nowrap">dropped connections</th><td class="num">2,180</td>');
-    expect(html).toContain('<tr><th scope="row" class="nowrap">reconnects</th><td class="num bad">2,177</td><td class="muted">3 dropped connection(s) not back by the end</td></tr>');
+    expect(html).toContain(
+      '<tr><th scope="row" class="nowrap">reconnects</th><td class="num bad">2,177</td><td class="muted">3 dropped connection(s) not back by the end</td></tr>',
+    );
     expect(html).toContain(
       '<tr><th scope="row" class="nowrap">reconnect gap p50 / p99</th><td class="num">837.6 ms / 2,265 ms</td><td class="muted">p90 1,992 ms · max 2,298 ms · 2,177 gaps, from losing a connection to CONNACK again</td></tr>',
     );
@@ -159,9 +175,19 @@ describe('key figures and header', () => {
   it('flags a generator that fell behind (1 % of publishes or more late) and says "on time" otherwise', () => {
     const r = makeResult({ rehearsal: true });
     r.run.schedule = { late: 469, maxLagMs: 1250 };
-    expect(keyFigures(r).at(-1)).toEqual({ label: 'generator schedule', value: '469 late', detail: '1 % of publishes > 10 ms behind · worst lag 1,250 ms', bad: true });
+    expect(keyFigures(r).at(-1)).toEqual({
+      label: 'generator schedule',
+      value: '469 late',
+      detail: '1 % of publishes > 10 ms behind · worst lag 1,250 ms',
+      bad: true,
+    });
     r.run.schedule = { late: 0, maxLagMs: 4.2 };
-    expect(keyFigures(r).at(-1)).toEqual({ label: 'generator schedule', value: 'on time', detail: 'every publish within 10 ms of its time · worst lag 4.2 ms', bad: false });
+    expect(keyFigures(r).at(-1)).toEqual({
+      label: 'generator schedule',
+      value: 'on time',
+      detail: 'every publish within 10 ms of its time · worst lag 4.2 ms',
+      bad: false,
+    });
   });
 
   it('names the broker version and the generator host', () => {

@@ -12,7 +12,14 @@ const result = makeResult();
 describe('verdict and what broke first', () => {
   it('fails on the fixture threshold and names the first errors and loss', () => {
     const v = computeVerdict(result);
-    expect(v).toEqual({ kind: 'fail', label: 'FAILED', failedThresholds: 1, baselineFailed: false, interrupted: false, incompleteHosts: ['thread-1'] });
+    expect(v).toEqual({
+      kind: 'fail',
+      label: 'FAILED',
+      failedThresholds: 1,
+      baselineFailed: false,
+      interrupted: false,
+      incompleteHosts: ['thread-1'],
+    });
     expect(describeBrokeFirst(whatBrokeFirst(result))).toEqual([
       `Threshold endToEnd.p99 < 100ms failed (measured ${fmtMetricValue('endToEnd.p99', result.summary.latencyMs.endToEnd.p99)}).`,
       'First errors at 12 s: connack:server-unavailable ×5.',
@@ -69,9 +76,20 @@ describe('percentile curves', () => {
 
   it('labels the percentile axis in nines and the latency axis in ms / s', () => {
     expect(percentileTicks(1000).map((t) => t.label)).toEqual(['0%', '50%', '90%', '99%', '99.9%']);
-    expect(latencyLogTicks(0.4, 805).map((t) => t.label)).toEqual(
-      ['0.2 ms', '0.5 ms', '1 ms', '2 ms', '5 ms', '10 ms', '20 ms', '50 ms', '100 ms', '200 ms', '500 ms', '1 s'],
-    );
+    expect(latencyLogTicks(0.4, 805).map((t) => t.label)).toEqual([
+      '0.2 ms',
+      '0.5 ms',
+      '1 ms',
+      '2 ms',
+      '5 ms',
+      '10 ms',
+      '20 ms',
+      '50 ms',
+      '100 ms',
+      '200 ms',
+      '500 ms',
+      '1 s',
+    ]);
   });
 
   it('builds every chart of the fixture with points in every dataset', () => {
@@ -106,7 +124,11 @@ describe('report sections', () => {
     expect(plain).not.toContain('id="baseline"');
     expect(plain).not.toContain('id="capacity"');
     const html = renderHtmlReport(result, {
-      baseline: { ok: false, baseline: 'baselines/main.json', rows: [{ metric: 'endToEnd.p99', baseline: 200, current: 312.063, change: 0.56, tolerance: '+10%', ok: false }] },
+      baseline: {
+        ok: false,
+        baseline: 'baselines/main.json',
+        rows: [{ metric: 'endToEnd.p99', baseline: 200, current: 312.063, change: 0.56, tolerance: '+10%', ok: false }],
+      },
       capacity: { maxDevices: 1800 },
     });
     expect(html).toContain('REGRESSION');

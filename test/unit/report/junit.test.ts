@@ -8,9 +8,13 @@ describe('renderJUnit', () => {
 
   it('is one suite named after the scenario with a test case per threshold', () => {
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
-    expect(xml).toContain('<testsuite name="fixture-smart-sensors" tests="3" failures="1" errors="0" skipped="0" time="60.000" timestamp="2025-05-01T10:00:00.000Z">');
+    expect(xml).toContain(
+      '<testsuite name="fixture-smart-sensors" tests="3" failures="1" errors="0" skipped="0" time="60.000" timestamp="2025-05-01T10:00:00.000Z">',
+    );
     expect(xml.match(/<testcase /g)).toHaveLength(3);
-    expect(xml).toContain('<testcase classname="fleetstorm.thresholds.fixture-smart-sensors" name="connect.p99 &lt; 500ms" time="0"></testcase>');
+    expect(xml).toContain(
+      '<testcase classname="fleetstorm.thresholds.fixture-smart-sensors" name="connect.p99 &lt; 500ms" time="0"></testcase>',
+    );
     expect(xml).toContain('<property name="interrupted" value="false"/>');
     expect(xml).toContain('<property name="hosts.incomplete" value="1"/>');
   });

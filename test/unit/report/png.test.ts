@@ -62,14 +62,27 @@ describe('writePngCharts', () => {
   });
 
   it('adds capacity.png, the step chart, when a capacity report is given', async () => {
-    const steps = [step(0, 0.5), step(1, 1), step(2, 1.5, { endToEndP99Ms: 140, ok: false, thresholds: [{ expr: 'endToEnd.p99 < 100ms', value: 140, ok: false }] })];
+    const steps = [
+      step(0, 0.5),
+      step(1, 1),
+      step(2, 1.5, { endToEndP99Ms: 140, ok: false, thresholds: [{ expr: 'endToEnd.p99 < 100ms', value: 140, ok: false }] }),
+    ];
     const loaded = { scenario: { name: 'smart-home' }, sha256: 'f'.repeat(64) } as unknown as LoadedScenario;
     const spec = { vary: 'both' as const, start: 0.5, step: 0.5, maxSteps: 8, holdMs: 20_000, knee: 2, warnAt: 0.7, pageAt: 0.85 };
     const capacity = buildCapacityReport(steps, { loaded, spec, defaults: false, startedAt: 0, endedAt: 60_000, interrupted: false });
     // Anything that is not a capacity report (a later schema, a stray value) adds no chart.
-    expect(pngChartSpecs(makeResult(), { capacity: { maxDevices: 1800 } }).map((s) => s.file)).toEqual(['throughput.png', 'latency.png', 'percentiles.png']);
+    expect(pngChartSpecs(makeResult(), { capacity: { maxDevices: 1800 } }).map((s) => s.file)).toEqual([
+      'throughput.png',
+      'latency.png',
+      'percentiles.png',
+    ]);
     const files = await writePngCharts(makeResult(), join(dir, 'capacity'), { capacity });
-    expect(files.map((f) => f.slice(dir.length + 1))).toEqual(['capacity/throughput.png', 'capacity/latency.png', 'capacity/percentiles.png', 'capacity/capacity.png']);
+    expect(files.map((f) => f.slice(dir.length + 1))).toEqual([
+      'capacity/throughput.png',
+      'capacity/latency.png',
+      'capacity/percentiles.png',
+      'capacity/capacity.png',
+    ]);
     const ink = await inkOf(files[3]!);
     expect([ink.width, ink.height]).toEqual([PNG_WIDTH, PNG_HEIGHT]);
     expect(ink.ink).toBeGreaterThan(10_000);

@@ -35,9 +35,15 @@ describe('renderStepSummary', () => {
   it('links charts and shows the baseline comparison', () => {
     const md = renderStepSummary(result, {
       chartLinks: ['reports/run 1/throughput.png', 'https://ci.example/artifacts/latency.png'],
-      compareRows: { ok: true, baseline: 'baselines/main.json', rows: [{ metric: 'endToEnd.p99', baseline: 300, current: 312.063, change: 0.04, ok: true }] },
+      compareRows: {
+        ok: true,
+        baseline: 'baselines/main.json',
+        rows: [{ metric: 'endToEnd.p99', baseline: 300, current: 312.063, change: 0.04, ok: true }],
+      },
     });
-    expect(md).toContain('### Charts\n\n- [throughput.png](reports/run%201/throughput.png)\n- [latency.png](https://ci.example/artifacts/latency.png)');
+    expect(md).toContain(
+      '### Charts\n\n- [throughput.png](reports/run%201/throughput.png)\n- [latency.png](https://ci.example/artifacts/latency.png)',
+    );
     expect(md).toContain('### Baseline (baselines/main.json): no regression');
     expect(md).toContain('| `endToEnd.p99` | 300 ms | 312.1 ms | +4 % | ✅ |');
   });

@@ -18,6 +18,21 @@ describe('scenario.schema.json', () => {
     expect(group.additionalProperties).toBe(false);
     expect(group.properties.keepalive.default).toBe('60s');
     expect(Object.keys(group.properties.publish.items.properties)).toContain('onConnect');
-    expect(Object.keys(schema.properties)).toEqual(['schema', 'name', 'description', 'seed', 'duration', 'drain', 'scale', 'broker', 'groups', 'monitor', 'capacity', 'migration', 'stages', 'thresholds']);
+    expect(Object.keys(schema.properties)).toEqual([
+      'schema',
+      'name',
+      'description',
+      'seed',
+      'duration',
+      'drain',
+      'scale',
+      'broker',
+      'groups',
+      'monitor',
+      'capacity',
+      'migration',
+      'stages',
+      'thresholds',
+    ]);
   });
 });

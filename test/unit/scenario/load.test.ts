@@ -87,7 +87,19 @@ describe('loadScenario: the contract example', () => {
     // The secret's braces are escaped so the template engine reads them literally.
     expect(locks.password).toBe('s3cr{{et}}');
     expect(locks.will).toEqual({ topic: 'home/{i}/lock/online', payload: '0', qos: 1, retain: true });
-    expect(locks.publish).toEqual([{ topic: 'home/{i}/lock/state', qos: 1, retain: false, size: 96, rate: 0.2, track: true, arrival: 'fixed', jitter: 0, onConnect: false }]);
+    expect(locks.publish).toEqual([
+      {
+        topic: 'home/{i}/lock/state',
+        qos: 1,
+        retain: false,
+        size: 96,
+        rate: 0.2,
+        track: true,
+        arrival: 'fixed',
+        jitter: 0,
+        onConnect: false,
+      },
+    ]);
     expect(scenario.groups[1].subscribe).toEqual([{ topic: '$share/backend/home/+/lock/state', qos: 1 }]);
     expect(scenario.thresholds).toEqual({ 'connect.p99': '< 500ms', 'endToEnd.p99': '< 100ms', 'messages.lossRate': '== 0' });
     expect(loaded.baseDir).toBe(dir);
@@ -95,7 +107,9 @@ describe('loadScenario: the contract example', () => {
 });
 
 describe('loadScenario: secrets', () => {
-  const file = write('schema: 1\nname: s\ngroups:\n  - name: a\n    count: 1\n    username: "u-${env:USER_NAME}"\n    password: "${env:PW}"\n');
+  const file = write(
+    'schema: 1\nname: s\ngroups:\n  - name: a\n    count: 1\n    username: "u-${env:USER_NAME}"\n    password: "${env:PW}"\n',
+  );
 
   it('puts resolved values in the scenario and in secrets, never in redacted', () => {
     const loaded = loadScenario(file, { env: { USER_NAME: 'alice', PW: 'hunter2' } });
@@ -117,7 +131,9 @@ describe('loadScenario: secrets', () => {
   });
 
   it('hashes independently of key order and formatting', () => {
-    const reordered = write('name: s\n\nschema: 1\ngroups:\n  - { count: 1, name: a, password: "${env:PW}", username: "u-${env:USER_NAME}" }\n');
+    const reordered = write(
+      'name: s\n\nschema: 1\ngroups:\n  - { count: 1, name: a, password: "${env:PW}", username: "u-${env:USER_NAME}" }\n',
+    );
     const env = { USER_NAME: 'x', PW: 'y' };
     expect(loadScenario(reordered, { env }).sha256).toBe(loadScenario(file, { env }).sha256);
   });
@@ -180,7 +196,9 @@ describe('loadScenario: --set overrides', () => {
 
   it('validates overridden values like the file and reports overrides that cannot apply', () => {
     const issues = issuesOf(() =>
-      loadScenario(file, { set: ['groups.lockz.count=5', 'groups[7].count=1', 'groups.locks.count=-1', 'count', 'a..b=1', 'name.x=1', 'groups.backend.qos=1'] }),
+      loadScenario(file, {
+        set: ['groups.lockz.count=5', 'groups[7].count=1', 'groups.locks.count=-1', 'count', 'a..b=1', 'name.x=1', 'groups.backend.qos=1'],
+      }),
     );
     expect(issues).toEqual([
       { path: '--set groups.lockz.count', message: 'no group named "lockz" in groups (there is locks, backend)' },
@@ -230,6 +248,8 @@ describe('loadScenario: unreadable and malformed files', () => {
       caught = err;
     }
     expect(caught).toBeInstanceOf(ScenarioError);
-    expect((caught as Error).message).toBe('scenario has 2 problems:\ngroups[0].count: must be a positive integer, got 0\ngroups[0].qos: unknown key');
+    expect((caught as Error).message).toBe(
+      'scenario has 2 problems:\ngroups[0].count: must be a positive integer, got 0\ngroups[0].qos: unknown key',
+    );
   });
 });

@@ -101,7 +101,10 @@ describe('validateScenarioObject', () => {
       { path: 'broker.urls', message: 'give either url or urls, not both' },
       { path: 'groups[0].clientId', message: 'must contain {i} (or {rand:N}) so the clients of the group get distinct ids' },
       { path: 'groups[0].sessionExpiry', message: 'needs broker.protocol 5 (it is 4); use 0s or switch to MQTT 5' },
-      { path: 'groups[0].publish[0]', message: 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s), or onConnect: true' },
+      {
+        path: 'groups[0].publish[0]',
+        message: 'needs rate (per client, e.g. 1/s) or totalRate (for the group, e.g. 100/s), or onConnect: true',
+      },
       {
         path: 'groups[0].publish[0].size',
         message: 'must be at least 20 bytes while track is true (the tracking header is 20 bytes); set track: false for smaller payloads',
@@ -113,7 +116,11 @@ describe('validateScenarioObject', () => {
   });
 
   it('accepts session expiry on MQTT 5 and keepalive 0', () => {
-    const raw = { ...minimal(), broker: { protocol: 5 }, groups: [{ name: 'a', count: 1, sessionExpiry: '1h', keepalive: 0, clean: false }] };
+    const raw = {
+      ...minimal(),
+      broker: { protocol: 5 },
+      groups: [{ name: 'a', count: 1, sessionExpiry: '1h', keepalive: 0, clean: false }],
+    };
     const group = validateScenarioObject(raw).scenario?.groups[0];
     expect(group).toMatchObject({ sessionExpiryMs: 3_600_000, keepaliveMs: 0, clean: false });
     expect(validateScenarioObject({ ...raw, groups: [{ name: 'a', count: 1, keepalive: '1.5s' }] }).issues).toEqual([
@@ -146,7 +153,11 @@ describe('validateScenarioObject', () => {
   it('rejects other URL schemes and bad source addresses', () => {
     const raw = {
       ...minimal(),
-      broker: { urls: ['tcp://127.0.0.1:1883', 'mqtt://user:pw@127.0.0.1', 'mqtt://127.0.0.1/path'], sourceAddresses: ['127.0.0.300'], protocol: 6 },
+      broker: {
+        urls: ['tcp://127.0.0.1:1883', 'mqtt://user:pw@127.0.0.1', 'mqtt://127.0.0.1/path'],
+        sourceAddresses: ['127.0.0.300'],
+        protocol: 6,
+      },
     };
     expect(validateScenarioObject(raw).issues).toEqual([
       { path: 'broker.urls[0]', message: 'must start with mqtt:// or mqtts://, got "tcp://127.0.0.1:1883"' },
@@ -168,7 +179,10 @@ describe('validateScenarioObject', () => {
           username: '{user}',
           will: { topic: 'w/#' },
           subscribe: [{ topic: 'home/{i}/+/cmd' }, { topic: 'a/b+' }, { topic: '$share//x' }],
-          publish: [{ topic: 'home/{i}/+', rate: '1/s' }, { topic: 'home/{clientId}/{rand:4}', totalRate: '3/m' }],
+          publish: [
+            { topic: 'home/{i}/+', rate: '1/s' },
+            { topic: 'home/{clientId}/{rand:4}', totalRate: '3/m' },
+          ],
         },
       ],
     };
@@ -191,7 +205,10 @@ describe('validateScenarioObject', () => {
           count: 4,
           will: { topic: 'w/{i}' },
           subscribe: [{ topic: 'cmd/{i}', qos: 2 }],
-          publish: [{ topic: 's/{i}', rate: '0.2/s' }, { topic: 'bulk', totalRate: '30/m', size: 8, track: false, retain: true, qos: 1 }],
+          publish: [
+            { topic: 's/{i}', rate: '0.2/s' },
+            { topic: 'bulk', totalRate: '30/m', size: 8, track: false, retain: true, qos: 1 },
+          ],
         },
       ],
     };

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { checkTemplate, compileTemplate, escapeTemplateLiteral, placeholdersOf } from '../../../src/scenario/template.ts';
 import { mulberry32 } from '../../../src/scenario/random.ts';
 
-const ctx = (i: number, extra: Partial<{ group: string; clientId: string; seed: number }> = {}) => ({ i, group: 'locks', seed: 42, ...extra });
+const ctx = (i: number, extra: Partial<{ group: string; clientId: string; seed: number }> = {}) => ({
+  i,
+  group: 'locks',
+  seed: 42,
+  ...extra,
+});
 
 describe('compileTemplate', () => {
   it('expands {i}, {group} and {clientId}', () => {

@@ -16,7 +16,10 @@ describe('parseDuration', () => {
   });
 
   it('refuses bare numbers other than 0 and suggests a unit', () => {
-    expect(parseDuration(60)).toEqual({ ok: false, message: 'must be a duration like 500ms, 60s, 5m or 1h, got 60 (add a unit: 60ms or 60s?)' });
+    expect(parseDuration(60)).toEqual({
+      ok: false,
+      message: 'must be a duration like 500ms, 60s, 5m or 1h, got 60 (add a unit: 60ms or 60s?)',
+    });
   });
 
   it.each(['60', '5 min', '-1s', 's', '1d', ''])('refuses %j', (input) => {
@@ -61,7 +64,10 @@ describe('expandAddress', () => {
   });
 
   it('rejects malformed addresses, reversed and oversized ranges', () => {
-    expect(expandAddress('127.0.0.256')).toEqual({ ok: false, message: 'must be an IPv4 address or a range like 127.0.0.2-127.0.0.9, got "127.0.0.256"' });
+    expect(expandAddress('127.0.0.256')).toEqual({
+      ok: false,
+      message: 'must be an IPv4 address or a range like 127.0.0.2-127.0.0.9, got "127.0.0.256"',
+    });
     expect(expandAddress('127.0.0.9-127.0.0.2')).toEqual({ ok: false, message: 'range "127.0.0.9-127.0.0.2" ends before it starts' });
     expect(expandAddress('10.0.0.0-10.2.0.0')).toEqual({ ok: false, message: 'range "10.0.0.0-10.2.0.0" has more than 65536 addresses' });
     expect(expandAddress('::1').ok).toBe(false);

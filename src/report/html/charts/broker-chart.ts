@@ -3,8 +3,8 @@
 
 import { carriersOf } from '../../../monitor/highlights.ts';
 import { pairwiseRates, sumOfSteps } from '../../../monitor/derive.ts';
-import type { Point } from '../../../monitor/types.ts';
-import type { Result } from '../../types.ts';
+import type { Point } from '../../../result/broker-side.ts';
+import type { Result } from '../../../result/types.ts';
 import { PALETTE, lineDataset, timeAxis, type ChartSpec } from './chart-spec.ts';
 
 // Before the run only the baseline lies; it is not drawn.
@@ -20,15 +20,28 @@ export function brokerChart(result: Result): ChartSpec | null {
   const datasets: Array<Record<string, unknown>> = [];
   if (connected.length) {
     datasets.push(lineDataset('broker: connected clients', PALETTE.blue, xy(sumOfSteps(connected)), { stepped: 'after' }));
-    datasets.push(lineDataset('fleetstorm: connected', PALETTE.blue, result.timeline.map((p) => ({ x: p.t, y: p.connected })), { borderDash: [6, 4], borderWidth: 1 }));
+    datasets.push(
+      lineDataset(
+        'fleetstorm: connected',
+        PALETTE.blue,
+        result.timeline.map((p) => ({ x: p.t, y: p.connected })),
+        { borderDash: [6, 4], borderWidth: 1 },
+      ),
+    );
   }
   if (received.length) {
     datasets.push(lineDataset('broker: received msg/s', PALETTE.green, xy(sumOfSteps(received.map(pairwiseRates))), { yAxisID: 'yRate' }));
     datasets.push(
-      lineDataset('fleetstorm: published msg/s', PALETTE.green, result.timeline.map((p) => ({ x: p.t, y: p.published })), { yAxisID: 'yRate', borderDash: [6, 4], borderWidth: 1 }),
+      lineDataset(
+        'fleetstorm: published msg/s',
+        PALETTE.green,
+        result.timeline.map((p) => ({ x: p.t, y: p.published })),
+        { yAxisID: 'yRate', borderDash: [6, 4], borderWidth: 1 },
+      ),
     );
   }
-  if (sent.length) datasets.push(lineDataset('broker: sent msg/s', PALETTE.orange, xy(sumOfSteps(sent.map(pairwiseRates))), { yAxisID: 'yRate' }));
+  if (sent.length)
+    datasets.push(lineDataset('broker: sent msg/s', PALETTE.orange, xy(sumOfSteps(sent.map(pairwiseRates))), { yAxisID: 'yRate' }));
   const { steadyStartMs, steadyEndMs } = result.run;
   return {
     id: 'chart-broker',
@@ -46,6 +59,9 @@ export function brokerChart(result: Result): ChartSpec | null {
         },
       },
     },
-    band: steadyStartMs === null ? undefined : { from: steadyStartMs / 1000, to: (steadyEndMs ?? result.run.durationMs) / 1000, label: 'steady state' },
+    band:
+      steadyStartMs === null
+        ? undefined
+        : { from: steadyStartMs / 1000, to: (steadyEndMs ?? result.run.durationMs) / 1000, label: 'steady state' },
   };
 }

@@ -2,7 +2,7 @@
 // achieved msg/s on the left axis, p99 latency on the right; the good steps shaded, the last
 // good step, the first bad step and the knee marked with points of their own.
 
-import type { CapacityReport, CapacityStep, LatencyMetric } from '../../../coordinator/capacity-types.ts';
+import type { CapacityReport, CapacityStep, LatencyMetric } from '../../../result/capacity.ts';
 import { fmtFraction, fmtInt } from '../format.ts';
 import { PALETTE, lineDataset, type ChartSpec } from './chart-spec.ts';
 
@@ -13,9 +13,23 @@ function p99(step: CapacityStep, metric: LatencyMetric): number | null {
   return step.connectSamples > 0 ? step.connectP99Ms : null;
 }
 
-function marker(label: string, colour: string, pointStyle: string, point: { x: number; y: number | null } | null, yAxisID = 'y'): Record<string, unknown> | null {
+function marker(
+  label: string,
+  colour: string,
+  pointStyle: string,
+  point: { x: number; y: number | null } | null,
+  yAxisID = 'y',
+): Record<string, unknown> | null {
   if (!point || point.y === null) return null;
-  return lineDataset(label, colour, [point], { showLine: false, pointRadius: 9, pointHoverRadius: 10, pointStyle, borderWidth: 2, yAxisID, backgroundColor: `${colour}55` });
+  return lineDataset(label, colour, [point], {
+    showLine: false,
+    pointRadius: 9,
+    pointHoverRadius: 10,
+    pointStyle,
+    borderWidth: 2,
+    yAxisID,
+    backgroundColor: `${colour}55`,
+  });
 }
 
 export function capacityChart(report: CapacityReport): ChartSpec | null {
@@ -25,12 +39,43 @@ export function capacityChart(report: CapacityReport): ChartSpec | null {
   const at = (s: CapacityStep | null | undefined, pick: (s: CapacityStep) => number | null) => (s ? { x: s.factor, y: pick(s) } : null);
   const kneeStep = report.knee ? steps.find((s) => s.k === report.knee!.k) : undefined;
   const datasets = [
-    lineDataset('msg/s published', PALETTE.blue, steps.map((s) => ({ x: s.factor, y: s.publishedPerSec })), { pointRadius: 3 }),
-    lineDataset('msg/s received', PALETTE.green, steps.map((s) => ({ x: s.factor, y: s.receivedPerSec })), { pointRadius: 3, borderDash: [5, 3] }),
-    lineDataset(P99_LABEL[metric], PALETTE.orange, steps.map((s) => ({ x: s.factor, y: p99(s, metric) })), { pointRadius: 3, yAxisID: 'yLatency', spanGaps: true }),
-    marker('last good step', PALETTE.green, 'rectRot', at(report.lastGood, (s) => s.publishedPerSec)),
-    marker('first bad step', PALETTE.red, 'crossRot', at(report.firstBad, (s) => s.publishedPerSec)),
-    marker('knee', PALETTE.purple, 'triangle', at(kneeStep, (s) => p99(s, metric)), 'yLatency'),
+    lineDataset(
+      'msg/s published',
+      PALETTE.blue,
+      steps.map((s) => ({ x: s.factor, y: s.publishedPerSec })),
+      { pointRadius: 3 },
+    ),
+    lineDataset(
+      'msg/s received',
+      PALETTE.green,
+      steps.map((s) => ({ x: s.factor, y: s.receivedPerSec })),
+      { pointRadius: 3, borderDash: [5, 3] },
+    ),
+    lineDataset(
+      P99_LABEL[metric],
+      PALETTE.orange,
+      steps.map((s) => ({ x: s.factor, y: p99(s, metric) })),
+      { pointRadius: 3, yAxisID: 'yLatency', spanGaps: true },
+    ),
+    marker(
+      'last good step',
+      PALETTE.green,
+      'rectRot',
+      at(report.lastGood, (s) => s.publishedPerSec),
+    ),
+    marker(
+      'first bad step',
+      PALETTE.red,
+      'crossRot',
+      at(report.firstBad, (s) => s.publishedPerSec),
+    ),
+    marker(
+      'knee',
+      PALETTE.purple,
+      'triangle',
+      at(kneeStep, (s) => p99(s, metric)),
+      'yLatency',
+    ),
   ].filter((d): d is Record<string, unknown> => d !== null);
   const first = steps[0]!.factor;
   const last = steps[steps.length - 1]!.factor;

@@ -36,7 +36,12 @@ export const PALETTE = {
 /** Distinct colours for error reasons (stacked bars), cycled. */
 export const SERIES_COLOURS = ['#dc2626', '#ea580c', '#ca8a04', '#7c3aed', '#db2777', '#0891b2', '#4b5563', '#65a30d'];
 
-export function lineDataset(label: string, colour: string, data: Array<{ x: number; y: number | null }>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function lineDataset(
+  label: string,
+  colour: string,
+  data: Array<{ x: number; y: number | null }>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     label,
     data,

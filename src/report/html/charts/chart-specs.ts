@@ -1,8 +1,8 @@
 // Every chart of the report as a ChartSpec built from a Result. Charts with nothing to draw are
 // left out (null) so the page shows a sentence instead of an empty frame.
 
-import type { LatencyName, Result } from '../../types.ts';
-import { LATENCY_NAMES } from '../../types.ts';
+import type { LatencyName, Result } from '../../../result/types.ts';
+import { LATENCY_NAMES } from '../../../result/types.ts';
 import { PALETTE, SERIES_COLOURS, lineDataset, timeAxis, type ChartSpec } from './chart-spec.ts';
 import { latencyLogTicks, percentileCurve, percentileTicks } from './percentile-curve.ts';
 
@@ -54,8 +54,17 @@ export function shapeChart(result: Result): ChartSpec | null {
       type: 'line',
       data: {
         datasets: [
-          lineDataset('planned', PALETTE.grey, series(result, (p) => p.plannedConnected), { borderDash: [6, 4] }),
-          lineDataset('connected', PALETTE.blue, series(result, (p) => p.connected)),
+          lineDataset(
+            'planned',
+            PALETTE.grey,
+            series(result, (p) => p.plannedConnected),
+            { borderDash: [6, 4] },
+          ),
+          lineDataset(
+            'connected',
+            PALETTE.blue,
+            series(result, (p) => p.connected),
+          ),
         ],
       },
       options: { scales: { x: timeAxis(), y: { beginAtZero: true, title: { display: true, text: 'connections' } } } },
@@ -75,10 +84,28 @@ export function throughputChart(result: Result): ChartSpec | null {
       type: 'line',
       data: {
         datasets: [
-          lineDataset('published', PALETTE.blue, series(result, (p) => p.published)),
-          lineDataset('acked', PALETTE.teal, series(result, (p) => p.acked), { borderDash: [4, 3] }),
-          lineDataset('received', PALETTE.green, series(result, (p) => p.received)),
-          lineDataset('lost (right axis)', PALETTE.red, series(result, (p) => p.lost), { yAxisID: 'yLost' }),
+          lineDataset(
+            'published',
+            PALETTE.blue,
+            series(result, (p) => p.published),
+          ),
+          lineDataset(
+            'acked',
+            PALETTE.teal,
+            series(result, (p) => p.acked),
+            { borderDash: [4, 3] },
+          ),
+          lineDataset(
+            'received',
+            PALETTE.green,
+            series(result, (p) => p.received),
+          ),
+          lineDataset(
+            'lost (right axis)',
+            PALETTE.red,
+            series(result, (p) => p.lost),
+            { yAxisID: 'yLost' },
+          ),
         ],
       },
       options: {
@@ -106,7 +133,12 @@ export function latencyOverTimeChart(result: Result): ChartSpec | null {
   // Seconds without samples carry 0; drawing them as gaps keeps a quiet second from looking fast.
   const orGap = (v: number) => (v > 0 ? v : null);
   const ds = (label: string, colour: string, pick: (p: Result['timeline'][number]) => number, dash?: number[]) =>
-    lineDataset(label, colour, result.timeline.map((p) => ({ x: p.t, y: orGap(pick(p)) })), dash ? { borderDash: dash } : {});
+    lineDataset(
+      label,
+      colour,
+      result.timeline.map((p) => ({ x: p.t, y: orGap(pick(p)) })),
+      dash ? { borderDash: dash } : {},
+    );
   return {
     id: 'chart-latency',
     title: 'Latency over time',
@@ -140,21 +172,33 @@ export function percentileChart(result: Result): ChartSpec | null {
       minMs = Math.min(minMs, Math.max(c.ms, 0.001));
       maxMs = Math.max(maxMs, c.ms);
     }
-    datasets.push(lineDataset(LATENCY_LABELS[name], LATENCY_COLOURS[name], curve.map((c) => ({ x: c.x, y: Math.max(c.ms, 0.001) }))));
+    datasets.push(
+      lineDataset(
+        LATENCY_LABELS[name],
+        LATENCY_COLOURS[name],
+        curve.map((c) => ({ x: c.x, y: Math.max(c.ms, 0.001) })),
+      ),
+    );
   }
   if (datasets.length === 0) return null;
   const yTicks = latencyLogTicks(minMs, maxMs);
   return {
     id: 'chart-percentiles',
     title: 'Latency distribution (whole run)',
-    caption: 'Latency at each percentile, HdrHistogram style: every step right is one more nine. The tail on the right is what your slowest devices saw.',
+    caption:
+      'Latency at each percentile, HdrHistogram style: every step right is one more nine. The tail on the right is what your slowest devices saw.',
     config: {
       type: 'line',
       data: { datasets },
       options: {
         scales: {
           x: { type: 'logarithmic', min: 1, max: maxX, title: { display: true, text: 'percentile' } },
-          y: { type: 'logarithmic', min: yTicks[0]!.value, max: yTicks[yTicks.length - 1]!.value, title: { display: true, text: 'latency (log scale)' } },
+          y: {
+            type: 'logarithmic',
+            min: yTicks[0]!.value,
+            max: yTicks[yTicks.length - 1]!.value,
+            title: { display: true, text: 'latency (log scale)' },
+          },
         },
       },
     },
@@ -170,7 +214,10 @@ export function errorsChart(result: Result): ChartSpec | null {
   for (const p of result.timeline) {
     for (const [reason, n] of Object.entries(p.errors)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
   }
-  const ordered = [...reasons.entries()].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).map(([r]) => r);
+  const ordered = [...reasons.entries()]
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([r]) => r);
   if (ordered.length === 0) return null;
   return {
     id: 'chart-errors',

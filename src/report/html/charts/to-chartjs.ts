@@ -87,7 +87,7 @@ export function bandPlugin(fontFamily: string) {
 /** A deep copy of spec.config with callbacks attached; the spec itself is left untouched. */
 export function toChartJsConfig(spec: ChartSpec, fontFamily: string): Record<string, unknown> {
   const config = structuredClone(spec.config) as ChartSpec['config'] & { plugins?: unknown[] };
-  const options = config.options as Record<string, any>;
+  const options = config.options as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Chart.js options are untyped JSON here;
   options.plugins = { ...(options.plugins ?? {}), fleetstormBand: { ...(spec.band ?? {}), markers: spec.markers ?? [] } };
   options.plugins.title = { display: true, text: spec.title, font: { size: 15, weight: 'bold' } };
   for (const fixed of spec.fixedTicks ?? []) {
@@ -96,7 +96,11 @@ export function toChartJsConfig(spec: ChartSpec, fontFamily: string): Record<str
     scale.afterBuildTicks = (axis: { ticks: Array<{ value: number }> }) => {
       axis.ticks = ticks.map((t) => ({ value: t.value }));
     };
-    scale.ticks = { ...(scale.ticks ?? {}), autoSkip: false, callback: (value: number) => ticks.find((t) => t.value === value)?.label ?? '' };
+    scale.ticks = {
+      ...(scale.ticks ?? {}),
+      autoSkip: false,
+      callback: (value: number) => ticks.find((t) => t.value === value)?.label ?? '',
+    };
   }
   config.plugins = [bandPlugin(fontFamily)];
   return config as unknown as Record<string, unknown>;

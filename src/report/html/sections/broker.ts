@@ -2,8 +2,8 @@
 // broker, lost vs dropped by the broker), where each came from, and the chart over time. Left
 // out when the run had no broker monitor.
 
-import type { BrokerHighlights } from '../../../monitor/types.ts';
-import type { Result } from '../../types.ts';
+import type { BrokerHighlights } from '../../../result/broker-side.ts';
+import type { Result } from '../../../result/types.ts';
 import type { ChartSpec } from '../charts/chart-spec.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtNumber, fmtRate } from '../format.ts';

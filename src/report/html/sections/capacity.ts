@@ -3,7 +3,7 @@
 // nothing when the run was not a capacity search; a value of another shape (a capacity.json
 // from a later schema) is shown as data so nothing is hidden.
 
-import { isCapacityReport, type CapacityReport, type CapacityStep, type Recommendations } from '../../../coordinator/capacity-types.ts';
+import { isCapacityReport, type CapacityReport, type CapacityStep, type Recommendations } from '../../../result/capacity.ts';
 import { capacityChart } from '../charts/capacity-chart.ts';
 import { stringify } from 'yaml';
 import { escapeHtml } from '../escape.ts';
@@ -19,7 +19,9 @@ export function renderCapacitySection(capacity: unknown): string {
     ? `<p class="caption">${escapeHtml(spec.caption)}</p>
 <div class="chart-box"><canvas id="${escapeHtml(spec.id)}" role="img" aria-label="${escapeHtml(spec.title)}"></canvas></div>`
     : '<p class="muted">No step ran to its end.</p>';
-  const statement = report.statement.map((line, i) => `<li>${i === 0 && report.lastGood ? `<strong>${escapeHtml(line)}</strong>` : escapeHtml(line)}</li>`).join('');
+  const statement = report.statement
+    .map((line, i) => `<li>${i === 0 && report.lastGood ? `<strong>${escapeHtml(line)}</strong>` : escapeHtml(line)}</li>`)
+    .join('');
   return `<section id="capacity" data-testid="capacity"><h2>Capacity</h2>
 <ul class="capacity-statement" data-testid="capacity-statement">${statement}</ul>
 ${chart}

@@ -2,7 +2,7 @@
 // timeout, late or never, and the round trip. One row per sending group, then the total. Left out
 // when no group sent commands.
 
-import type { Result, Summary } from '../../types.ts';
+import type { Result, Summary } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtMs, fmtPercent } from '../format.ts';
 

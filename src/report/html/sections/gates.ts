@@ -1,7 +1,7 @@
 // The gates: every threshold with expected vs measured, and the baseline comparison if given.
 
-import type { Result } from '../../types.ts';
-import type { CompareRowsLike } from '../compare-like.ts';
+import type { Result } from '../../../result/types.ts';
+import type { CompareRowsLike } from '../../../result/compare-like.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtMetricValue, fmtPercent, splitThresholdExpr } from '../format.ts';
 

@@ -1,6 +1,6 @@
 // One row per client group: where the load came from and how each kind of device fared.
 
-import type { Result, Summary } from '../../types.ts';
+import type { Result, Summary } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtNumber, fmtPercent } from '../format.ts';
 

@@ -1,6 +1,6 @@
 // Top of the page: what ran, when, and the verdict — readable without scrolling.
 
-import type { Result } from '../../types.ts';
+import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtDuration } from '../format.ts';
 import type { BrokeFirst, Verdict } from '../verdict.ts';
@@ -18,14 +18,21 @@ export function renderHeader(result: Result, verdict: Verdict, brokeFirst: Broke
   ];
   const warnings: string[] = [];
   if (verdict.interrupted) {
-    warnings.push(`<p class="banner warn" data-testid="interrupted">Interrupted run: the figures cover only the ${escapeHtml(fmtDuration(run.durationMs))} measured before it was stopped.</p>`);
+    warnings.push(
+      `<p class="banner warn" data-testid="interrupted">Interrupted run: the figures cover only the ${escapeHtml(fmtDuration(run.durationMs))} measured before it was stopped.</p>`,
+    );
   }
   if (verdict.incompleteHosts.length > 0) {
-    warnings.push(`<p class="banner warn">Incomplete: ${verdict.incompleteHosts.length} load host(s) were lost during the run (${escapeHtml(verdict.incompleteHosts.join(', '))}); their share of the figures is missing.</p>`);
+    warnings.push(
+      `<p class="banner warn">Incomplete: ${verdict.incompleteHosts.length} load host(s) were lost during the run (${escapeHtml(verdict.incompleteHosts.join(', '))}); their share of the figures is missing.</p>`,
+    );
   }
   const why =
     verdict.kind === 'fail'
-      ? [verdict.failedThresholds > 0 ? `${verdict.failedThresholds} threshold(s) failed` : '', verdict.baselineFailed ? 'baseline comparison failed' : '']
+      ? [
+          verdict.failedThresholds > 0 ? `${verdict.failedThresholds} threshold(s) failed` : '',
+          verdict.baselineFailed ? 'baseline comparison failed' : '',
+        ]
           .filter(Boolean)
           .join(', ')
       : verdict.kind === 'pass'

@@ -1,6 +1,6 @@
 // Where the load ran and how it was shared; a lost host is red because its figures are missing.
 
-import type { Result } from '../../types.ts';
+import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtPercent } from '../format.ts';
 
@@ -11,7 +11,9 @@ export function renderHosts(result: Result): string {
   const rows = hosts
     .map((h) => {
       const clients = Object.values(h.clients).reduce((a, b) => a + b, 0);
-      const byGroup = Object.entries(h.clients).map(([g, n]) => `${g}: ${fmtInt(n)}`).join(', ');
+      const byGroup = Object.entries(h.clients)
+        .map(([g, n]) => `${g}: ${fmtInt(n)}`)
+        .join(', ');
       const state = h.complete ? 'complete' : `INCOMPLETE${h.note ? ` — ${h.note}` : ''}`;
       return `<tr class="${h.complete ? '' : 'row-fail'}"><td><code>${escapeHtml(h.id)}</code></td><td>${escapeHtml(h.kind)}</td><td>${escapeHtml(h.hostname)}</td><td class="num">${fmtInt(clients)}</td><td class="num">${total > 0 ? fmtPercent(clients / total) : '–'}</td><td>${escapeHtml(byGroup)}</td><td class="status ${h.complete ? 'pass' : 'fail'}">${escapeHtml(state)}</td></tr>`;
     })

@@ -1,7 +1,7 @@
 // The handful of numbers a capacity planner quotes: how many devices, what rate, what latency,
 // what was lost — and whether the load generator itself kept to its schedule.
 
-import type { Result } from '../../types.ts';
+import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtMs, fmtPercent, fmtRate } from '../format.ts';
 
@@ -35,8 +35,18 @@ export function keyFigures(result: Result): Figure[] {
       value: s.latencyMs.connect.count > 0 ? fmtMs(s.latencyMs.connect.p99) : '–',
       detail: `p50 ${fmtMs(s.latencyMs.connect.p50)} · max ${fmtMs(s.latencyMs.connect.max)}`,
     },
-    { label: 'lost', value: fmtInt(s.messages.lost), detail: `${fmtPercent(s.messages.lossRate)} of ${fmtInt(s.messages.expected)} expected`, bad: s.messages.lost > 0 },
-    { label: 'duplicated', value: fmtInt(s.messages.duplicated), detail: `${fmtInt(s.messages.outOfOrder)} out of order`, bad: s.messages.duplicated > 0 },
+    {
+      label: 'lost',
+      value: fmtInt(s.messages.lost),
+      detail: `${fmtPercent(s.messages.lossRate)} of ${fmtInt(s.messages.expected)} expected`,
+      bad: s.messages.lost > 0,
+    },
+    {
+      label: 'duplicated',
+      value: fmtInt(s.messages.duplicated),
+      detail: `${fmtInt(s.messages.outOfOrder)} out of order`,
+      bad: s.messages.duplicated > 0,
+    },
     { label: 'errors', value: fmtInt(errors), detail: `${Object.keys(s.errors).length} distinct reason(s)`, bad: errors > 0 },
     ...optionalFigures(result),
   ];
@@ -51,7 +61,11 @@ function optionalFigures(result: Result): Figure[] {
   const figures: Figure[] = [];
   const skipped = s.messages.skipped ?? 0;
   if (skipped > 0) {
-    figures.push({ label: 'skipped sends', value: fmtInt(skipped), detail: 'scheduled while the device was offline (churn, restart, migration)' });
+    figures.push({
+      label: 'skipped sends',
+      value: fmtInt(skipped),
+      detail: 'scheduled while the device was offline (churn, restart, migration)',
+    });
   }
   const schedule = result.run.schedule;
   if (schedule) {

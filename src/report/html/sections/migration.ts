@@ -2,7 +2,7 @@
 // cohort moved, how many devices made it, how long they were away — and what the move cost in
 // messages. Left out when the run was not a migration rehearsal.
 
-import type { CohortSummary, Result } from '../../types.ts';
+import type { CohortSummary, Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtMs, fmtPercent } from '../format.ts';
 

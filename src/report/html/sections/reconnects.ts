@@ -2,7 +2,7 @@
 // move — how many connections dropped, how fast they came back, which attempts failed on the way.
 // Left out when no established connection was lost.
 
-import type { Result } from '../../types.ts';
+import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtMs } from '../format.ts';
 import { connectionDips, failedReconnectAttempts, type ConnectionDip, type FailedAttempts } from '../reconnect-storm.ts';
@@ -23,11 +23,18 @@ export function renderReconnects(result: Result): string {
     `<tr><th scope="row" class="nowrap">${escapeHtml(label)}</th><td class="num${bad ? ' bad' : ''}">${escapeHtml(value)}</td><td class="muted">${escapeHtml(detail)}</td></tr>`;
   const rows = [
     row('dropped connections', fmtInt(dropped), 'established connections lost or closed by the plan (restart, churn, migration move)'),
-    row('reconnects', fmtInt(reconnects), notBack > 0 ? `${fmtInt(notBack)} dropped connection(s) not back by the end` : 'every dropped connection came back', notBack > 0),
+    row(
+      'reconnects',
+      fmtInt(reconnects),
+      notBack > 0 ? `${fmtInt(notBack)} dropped connection(s) not back by the end` : 'every dropped connection came back',
+      notBack > 0,
+    ),
     row(
       'reconnect gap p50 / p99',
       gap.count > 0 ? `${fmtMs(gap.p50)} / ${fmtMs(gap.p99)}` : '–',
-      gap.count > 0 ? `p90 ${fmtMs(gap.p90)} · max ${fmtMs(gap.max)} · ${fmtInt(gap.count)} gaps, from losing a connection to CONNACK again` : 'no gap measured',
+      gap.count > 0
+        ? `p90 ${fmtMs(gap.p90)} · max ${fmtMs(gap.max)} · ${fmtInt(gap.count)} gaps, from losing a connection to CONNACK again`
+        : 'no gap measured',
     ),
     row('failed reconnect attempts', fmtInt(failed.total), windowText(failed, dips), failed.total > 0),
   ];
@@ -68,7 +75,8 @@ function renderDips(dips: ConnectionDip[]): string {
 function renderReasons(failed: FailedAttempts): string {
   if (failed.byReason.length === 0) return '';
   const rows = failed.byReason.map(
-    (r) => `<tr><td><code>${escapeHtml(r.reason)}</code></td><td class="num">${fmtInt(r.count)}</td><td>${r.attempt ? 'failed attempt' : 'lost connection or other'}</td></tr>`,
+    (r) =>
+      `<tr><td><code>${escapeHtml(r.reason)}</code></td><td class="num">${fmtInt(r.count)}</td><td>${r.attempt ? 'failed attempt' : 'lost connection or other'}</td></tr>`,
   );
   return `<h3>Errors in that window</h3>
 <div class="table-scroll"><table class="compact" data-testid="reconnect-errors"><thead><tr><th>reason</th><th class="num">count</th><th>counted as</th></tr></thead>

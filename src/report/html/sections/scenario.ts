@@ -2,7 +2,7 @@
 // so a reader can rerun it or see which knob produced these figures.
 
 import { stringify } from 'yaml';
-import type { Result } from '../../types.ts';
+import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 
 export function renderScenario(result: Result): string {

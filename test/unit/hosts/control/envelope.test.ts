@@ -30,7 +30,7 @@ describe('control envelope: HMAC', () => {
     expect(verifier.verify(TOPIC, tampered)).toEqual({ ok: false, reason: 'bad-mac' });
   });
 
-  it('rejects a genuine message moved to another agent\'s topic', () => {
+  it("rejects a genuine message moved to another agent's topic", () => {
     const { signer, verifier } = pair();
     expect(verifier.verify('fleetstorm/agents/a2/in', signer.sign(TOPIC, body))).toEqual({ ok: false, reason: 'bad-mac' });
   });
@@ -78,7 +78,12 @@ describe('control topics', () => {
   it('lays topics out under the prefix and finds the agent in them', () => {
     const t = controlTopics('fs');
     expect([t.coordinator('r1'), t.status('a1'), t.in('a1'), t.out('a1'), t.anyStatus, t.anyOut]).toEqual([
-      'fs/coordinator/r1', 'fs/agents/a1/status', 'fs/agents/a1/in', 'fs/agents/a1/out', 'fs/agents/+/status', 'fs/agents/+/out',
+      'fs/coordinator/r1',
+      'fs/agents/a1/status',
+      'fs/agents/a1/in',
+      'fs/agents/a1/out',
+      'fs/agents/+/status',
+      'fs/agents/+/out',
     ]);
     expect(t.agentOf('fs/agents/a1/out')).toBe('a1');
     expect(t.agentOf('fs/coordinator/r1')).toBe(null);

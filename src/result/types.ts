@@ -1,7 +1,7 @@
 // The shape of result.json ("fleetstorm/result@1"), as promised in CONTRACT.md. Every figure in
 // it is counted on the wire by the engine; nothing here is estimated.
 
-import type { BrokerSide } from '../monitor/types.ts';
+import type { BrokerSide } from './broker-side.ts';
 
 export const RESULT_SCHEMA = 'fleetstorm/result@1';
 

@@ -1,8 +1,7 @@
 // The shape of capacity.json ("fleetstorm/capacity@1"): what `fleetstorm capacity` found by
 // stepping the load up. Every step figure is read from that step's own result.json.
 
-import type { ThresholdResult } from '../report/types.ts';
-import type { CapacitySpec } from '../scenario/types.ts';
+import type { ThresholdResult } from './types.ts';
 
 export const CAPACITY_SCHEMA = 'fleetstorm/capacity@1';
 
@@ -37,8 +36,7 @@ export interface CapacityStep {
 }
 
 export type BrokeFirst =
-  | { kind: 'threshold'; expr: string; value: number | null }
-  | { kind: 'errors'; reason: string; count: number; total: number };
+  { kind: 'threshold'; expr: string; value: number | null } | { kind: 'errors'; reason: string; count: number; total: number };
 
 export type LatencyMetric = 'endToEnd.p99' | 'connect.p99';
 
@@ -105,4 +103,16 @@ export function isCapacityReport(value: unknown): value is CapacityReport {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<CapacityReport>;
   return v.schema === CAPACITY_SCHEMA && Array.isArray(v.steps) && Array.isArray(v.statement);
+}
+
+/** How `fleetstorm capacity` steps the load (scenario.capacity with defaults applied). */
+export interface CapacitySpec {
+  vary: 'connections' | 'rate' | 'both';
+  start: number;
+  step: number;
+  maxSteps: number;
+  holdMs: number;
+  knee: number;
+  warnAt: number;
+  pageAt: number;
 }

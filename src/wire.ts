@@ -1,0 +1,5 @@
+// Facts of fleetstorm's wire format that every layer may need (validation checks sizes against
+// them); the encoders and decoders live in client/.
+
+/** Bytes of the tracking header at the start of every tracked payload (see client/tracking.ts). */
+export const TRACKING_HEADER_BYTES = 20;
