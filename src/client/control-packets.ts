@@ -4,8 +4,25 @@
 // MQTT.js uses. SUBSCRIBE is rarer and stays with mqtt-packet.
 
 import mqttPacket from 'mqtt-packet';
-import type { Fleet, FleetGroup } from '../engine/fleet.ts';
+import type { ExpandTemplate } from '../scenario/template.ts';
+import type { GroupSpec, Scenario } from '../scenario/types.ts';
 import { varIntLength, writeVarInt } from './fast-codec.ts';
+
+/** The run-wide settings CONNECT and SUBSCRIBE need (the engine's `Fleet` has them). */
+export interface PacketFleet {
+  scenario: Pick<Scenario, 'seed' | 'broker'>;
+}
+
+/** What CONNECT and SUBSCRIBE need of a group: its spec and compiled templates (the engine's `FleetGroup`). */
+export interface PacketGroup {
+  spec: Pick<GroupSpec, 'name' | 'clean' | 'keepaliveMs' | 'will' | 'sessionExpiryMs' | 'subscribe'>;
+  clientId: ExpandTemplate;
+  username: ExpandTemplate | null;
+  password: ExpandTemplate | null;
+  willTopic: ExpandTemplate | null;
+  willPayload: ExpandTemplate | null;
+  subscribe: ExpandTemplate[];
+}
 
 export interface ConnectFields {
   protocol: number;
@@ -76,7 +93,7 @@ export function encodeConnect(f: ConnectFields): Buffer {
   return buf;
 }
 
-export function buildConnectPacket(fleet: Fleet, g: FleetGroup, i: number): Buffer {
+export function buildConnectPacket(fleet: PacketFleet, g: PacketGroup, i: number): Buffer {
   const spec = g.spec;
   const { seed, broker } = fleet.scenario;
   const ctx = { i, group: spec.name, seed, clientId: '' };
@@ -96,7 +113,7 @@ export function buildConnectPacket(fleet: Fleet, g: FleetGroup, i: number): Buff
   });
 }
 
-export function buildSubscribePacket(fleet: Fleet, g: FleetGroup, i: number, messageId: number): Buffer {
+export function buildSubscribePacket(fleet: PacketFleet, g: PacketGroup, i: number, messageId: number): Buffer {
   const { seed, broker } = fleet.scenario;
   const ctx = { i, group: g.spec.name, seed, clientId: '' };
   ctx.clientId = g.clientId(ctx);

@@ -172,6 +172,20 @@ export function connackReason(code: number, protocol: number): string {
   return `connack:${name ?? `code-${code}`}`;
 }
 
+const ACK_NAMES: Record<number, string> = { [PT_PUBACK]: 'puback', [PT_PUBREC]: 'pubrec', [PT_PUBCOMP]: 'pubcomp' };
+/** Precomputed `puback:not-authorized` etc., so a refusal costs no string building. */
+const ACK_REASONS: Record<number, Record<number, string>> = Object.fromEntries(
+  Object.entries(ACK_NAMES).map(([type, kind]) => [
+    type,
+    Object.fromEntries(Object.entries(V5_REASONS).map(([code, name]) => [code, `${kind}:${name}`])),
+  ]),
+);
+
+/** Refusal reason for an MQTT 5 PUBACK, PUBREC or PUBCOMP reason code ≥ 0x80, e.g. `pubrec:quota-exceeded`. */
+export function ackReason(type: number, code: number): string {
+  return ACK_REASONS[type]?.[code] ?? `${ACK_NAMES[type] ?? `type-${type}`}:code-${code}`;
+}
+
 /** Error reason for a refused subscription in a SUBACK. */
 export function subackReason(code: number, protocol: number): string {
   if (protocol !== 5) return 'suback:failure';

@@ -101,6 +101,23 @@ describe('Connection in-flight ring', () => {
     expect(c.inFlight).toBe(0);
   });
 
+  it("keeps each entry's QoS beside its packet id, through out-of-order acks and growth", () => {
+    const c = new Connection(idle, 0, 4);
+    for (let pid = 65_530; pid <= 65_535; pid++) c.track(pid, pid + 0.25);
+    for (let pid = 1; pid <= 20; pid++) c.track(pid, pid + 0.25);
+    expect(c.qosOf(65_533)).toBe(0); // tracked, QoS not known yet
+    for (let pid = 1; pid <= 20; pid++) c.noteQos(pid, pid % 2 === 0 ? 2 : 1);
+    c.noteQos(65_535, 2);
+    expect([c.qosOf(65_535), c.qosOf(1), c.qosOf(2), c.qosOf(7)]).toEqual([2, 1, 2, 1]);
+    expect(c.qosOf(21)).toBe(-1);
+    expect(c.untrack(65_535)).toBe(65_535.25); // out of order, carrying QoS bits
+    expect(c.untrack(2)).toBe(2.25);
+    expect(c.qosOf(65_535)).toBe(-1);
+    expect(c.qosOf(4)).toBe(2);
+    expect(c.untrack(65_530)).toBe(65_530.25);
+    expect(c.inFlight).toBe(23);
+  });
+
   it('allocates packet ids 1..65535 and wraps past 0', () => {
     const c = new Connection(idle, 0, 4);
     expect(c.allocPid()).toBe(1);

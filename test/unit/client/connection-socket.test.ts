@@ -127,9 +127,9 @@ describe('Connection over a real socket', () => {
     server.write(Buffer.from([0x90, 0x06, 0x00, 0x01, 0x00, 0x01, 0x87, 0x00]));
     await waitUntil(() => listener.of('suback').length === 3, 'suback');
     expect(listener.of('suback')).toEqual([
-      { kind: 'suback', index: 0, reason: null },
-      { kind: 'suback', index: 1, reason: 'suback:not-authorized' },
-      { kind: 'suback', index: 2, reason: null },
+      { kind: 'suback', index: 0, reason: null, grantedQos: 1 },
+      { kind: 'suback', index: 1, reason: 'suback:not-authorized', grantedQos: -1 },
+      { kind: 'suback', index: 2, reason: null, grantedQos: 0 },
     ]);
   });
 

@@ -51,8 +51,9 @@ export async function startRawBroker(onConnection: (socket: net.Socket) => void 
 
 export type Recorded =
   | { kind: 'connack'; reason: string | null }
-  | { kind: 'suback'; index: number; reason: string | null }
+  | { kind: 'suback'; index: number; reason: string | null; grantedQos: number }
   | { kind: 'ack'; intendedMs: number }
+  | { kind: 'refused'; reason: string; intendedMs: number }
   | { kind: 'message'; payload: Buffer }
   | { kind: 'close'; reason: string | null };
 
@@ -61,11 +62,14 @@ export class RecordingListener implements ConnectionListener {
   onConnack(_c: Connection, reason: string | null): void {
     this.events.push({ kind: 'connack', reason });
   }
-  onSuback(_c: Connection, index: number, reason: string | null): void {
-    this.events.push({ kind: 'suback', index, reason });
+  onSuback(_c: Connection, index: number, reason: string | null, grantedQos: number): void {
+    this.events.push({ kind: 'suback', index, reason, grantedQos });
   }
   onPublishAck(_c: Connection, intendedMs: number): void {
     this.events.push({ kind: 'ack', intendedMs });
+  }
+  onPublishRefused(_c: Connection, reason: string, intendedMs: number): void {
+    this.events.push({ kind: 'refused', reason, intendedMs });
   }
   onMessage(_c: Connection, buf: Buffer, start: number, end: number): void {
     // Copy: the buffer belongs to the connection and may be reused once this returns.

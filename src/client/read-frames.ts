@@ -1,0 +1,161 @@
+// The socket's event handlers: module-level functions shared by every connection (no closure per
+// client). `onData` cuts each chunk into frames, hands them to the listener, and writes the acks
+// it owes in one batch per chunk.
+import net from 'node:net';
+import tls from 'node:tls';
+import { flushAcks, queueAck, resetAcks } from './ack-batch.ts';
+import {
+  PT_CONNACK,
+  PT_PUBLISH,
+  PT_PUBACK,
+  PT_PUBREC,
+  PT_PUBREL,
+  PT_PUBCOMP,
+  PT_SUBACK,
+  PT_PINGRESP,
+  PT_DISCONNECT,
+  frameLength,
+  readVarInt,
+  connackReason,
+  subackReason,
+} from './fast-codec.ts';
+import { onFinalAck, onPubrec } from './publish-acks.ts';
+import { STATE_CLOSING, STATE_CONNECTED, STATE_IDLE, type Receiver } from './receiver.ts';
+
+/** The socket property that leads back to its connection. */
+export const kConn = Symbol('fleetstorm.connection');
+const frameHeader = new Int32Array(1);
+const cursor = new Int32Array(1);
+const wallOrigin = performance.timeOrigin;
+
+export function wallNowMs(): number {
+  return wallOrigin + performance.now();
+}
+
+function connOf(socket: net.Socket): Receiver {
+  return (socket as unknown as Record<symbol, Receiver>)[kConn];
+}
+
+export function onError(this: net.Socket, err: NodeJS.ErrnoException): void {
+  const conn = connOf(this);
+  if (conn.state === STATE_CLOSING) return;
+  conn.closeReason ??= errorReason(err, this instanceof tls.TLSSocket);
+}
+
+export function onClose(this: net.Socket): void {
+  const conn = connOf(this);
+  const wasClosing = conn.state === STATE_CLOSING;
+  const reason = wasClosing ? conn.closeReason : (conn.closeReason ?? 'conn:closed-by-broker');
+  conn.state = STATE_IDLE;
+  conn.socket = null;
+  conn.partial = null;
+  conn.listener.onClose(conn, reason);
+}
+
+export function errorReason(err: NodeJS.ErrnoException, isTls: boolean): string {
+  const code = err.code ?? 'ERROR';
+  if (isTls && !code.startsWith('E')) return `tls:${code}`;
+  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS')) return `tls:${code}`;
+  return `tcp:${code}`;
+}
+
+export function onData(this: net.Socket, chunk: Buffer): void {
+  const conn = connOf(this);
+  let buf = chunk;
+  if (conn.partial !== null) {
+    buf = Buffer.concat([conn.partial, chunk]);
+    conn.partial = null;
+  }
+  const end = buf.length;
+  const now = wallNowMs();
+  let off = 0;
+  resetAcks();
+  while (off < end) {
+    const len = frameLength(buf, off, end, frameHeader);
+    if (len === -2) {
+      conn.destroy('mqtt:malformed-packet');
+      return;
+    }
+    if (len === -1 || off + len > end) {
+      conn.partial = buf.subarray(off);
+      break;
+    }
+    handleFrame(conn, buf, off, off + frameHeader[0], off + len, now);
+    if (conn.socket === null || conn.state === STATE_CLOSING) return;
+    off += len;
+  }
+  if (flushAcks(this)) conn.lastWriteMs = now;
+}
+
+function handleFrame(conn: Receiver, buf: Buffer, start: number, body: number, end: number, now: number): void {
+  const type = buf[start] >> 4;
+  switch (type) {
+    case PT_PUBLISH:
+      return onPublish(conn, buf, start, body, end, now);
+    case PT_PUBACK:
+    case PT_PUBCOMP:
+      return onFinalAck(conn, type, buf, body, end);
+    case PT_PUBREC:
+      return onPubrec(conn, buf, body, end);
+    case PT_PUBREL:
+      return queueAck(conn.socket!, PT_PUBCOMP, buf.readUInt16BE(body));
+    case PT_CONNACK:
+      return onConnack(conn, buf, body);
+    case PT_SUBACK:
+      return onSuback(conn, buf, body, end);
+    case PT_PINGRESP:
+      return;
+    case PT_DISCONNECT: {
+      // MQTT 5 server-initiated DISCONNECT carries a reason code.
+      const code = end > body ? buf[body] : 0;
+      return conn.destroy(code === 0 ? 'conn:server-disconnect' : `disconnect:${connackReason(code, 5).slice(8)}`);
+    }
+    default:
+      conn.destroy(`mqtt:unexpected-packet-${type}`);
+  }
+}
+
+function onPublish(conn: Receiver, buf: Buffer, start: number, body: number, end: number, now: number): void {
+  const first = buf[start];
+  const qos = (first >> 1) & 3;
+  let off = body + 2 + buf.readUInt16BE(body);
+  let pid = 0;
+  if (qos > 0) {
+    pid = buf.readUInt16BE(off);
+    off += 2;
+  }
+  if (conn.protocol === 5) {
+    const propLen = readVarInt(buf, off, cursor);
+    off = cursor[0] + propLen;
+  }
+  conn.listener.onMessage(conn, buf, off, end, now, (first & 1) === 1);
+  if (qos === 1) queueAck(conn.socket!, PT_PUBACK, pid);
+  else if (qos === 2) queueAck(conn.socket!, PT_PUBREC, pid);
+}
+
+function onConnack(conn: Receiver, buf: Buffer, body: number): void {
+  const code = buf[body + 1];
+  if (code === 0) {
+    conn.state = STATE_CONNECTED;
+    conn.sessionPresent = (buf[body] & 1) === 1;
+    conn.listener.onConnack(conn, null);
+    return;
+  }
+  const reason = connackReason(code, conn.protocol);
+  conn.closeReason = reason;
+  conn.listener.onConnack(conn, reason);
+  conn.destroy(reason);
+}
+
+function onSuback(conn: Receiver, buf: Buffer, body: number, end: number): void {
+  let off = body + 2;
+  if (conn.protocol === 5) {
+    const propLen = readVarInt(buf, off, cursor);
+    off = cursor[0] + propLen;
+  }
+  for (let i = 0; off < end; i++, off++) {
+    const code = buf[off];
+    if (code < 0x80) conn.listener.onSuback(conn, i, null, code);
+    else conn.listener.onSuback(conn, i, subackReason(code, conn.protocol), -1);
+  }
+}
