@@ -7,7 +7,7 @@ import { evaluateThresholds, parseThresholds } from '../gate/threshold.ts';
 import { mergeSamples, type Sample } from '../metrics/sample.ts';
 import type { Result } from '../result/types.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
-import type { ShardGroupSlice } from '../engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../engine/slices.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import { Progress } from '../report/progress.ts';
 import { mergeResults } from './merge.ts';

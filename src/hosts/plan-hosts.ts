@@ -12,7 +12,7 @@
 import { UsageError, RunError } from '../errors.ts';
 import os from 'node:os';
 
-import type { ShardGroupSlice } from '../engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../engine/slices.ts';
 import { checkAddressCapacity } from '../plan/addresses.ts';
 import { planShards } from '../plan/split.ts';
 import type { Scenario } from '../scenario/types.ts';

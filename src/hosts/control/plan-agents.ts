@@ -2,7 +2,7 @@
 // exact split (plan/split.ts) and pair shard k with agent k. Fails with one clear line when an
 // agent cannot hold its shard's sockets.
 
-import type { ShardGroupSlice } from '../../engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../../engine/slices.ts';
 import { planShards, type Shard } from '../../plan/split.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { Host } from '../host.ts';
