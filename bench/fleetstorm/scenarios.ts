@@ -4,7 +4,7 @@
 
 import { validateScenarioObject } from '../../src/scenario/schema.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
-import type { ShardGroupSlice } from '../../src/engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../../src/engine/slices.ts';
 import { MESSAGE_SIZE } from '../reference/measure.ts';
 
 /**

@@ -2,10 +2,11 @@
 
 import { EXIT_OK } from './exit-codes.ts';
 import { loadForCli } from './load.ts';
+import { fleetClients } from '../plan/fleet-totals.ts';
 
 export function validateCommand(file: string, flags: { set?: string[] }): number {
   const { scenario } = loadForCli(file, flags);
-  const clients = scenario.groups.reduce((n, g) => n + g.count, 0);
+  const clients = fleetClients(scenario);
   process.stdout.write(
     `${file}: valid (${scenario.groups.length} groups, ${clients} clients, ${Object.keys(scenario.thresholds).length} thresholds)\n`,
   );

@@ -46,18 +46,3 @@ export function scenarioAtFactor(scenario: Scenario, vary: CapacitySpec['vary'],
   }
   return out;
 }
-
-/** Clients a scenario plans, over every group. */
-export function plannedClients(scenario: Scenario): number {
-  return scenario.groups.reduce((n, g) => n + g.count, 0);
-}
-
-/** Messages per second a scenario plans to publish (before fan-out). */
-export function plannedPublishRate(scenario: Scenario): number {
-  let rate = 0;
-  for (const g of scenario.groups) {
-    for (const p of g.publish) rate += p.totalRate ?? (p.rate ?? 0) * g.count;
-    for (const c of g.commands ?? []) rate += c.totalRate ?? (c.rate ?? 0) * g.count; // (+ as many replies)
-  }
-  return rate;
-}

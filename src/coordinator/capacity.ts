@@ -9,7 +9,8 @@ import type { Result } from '../result/types.ts';
 import type { CapacitySpec, LoadedScenario } from '../scenario/types.ts';
 import { brokeFirstAt, stepFromResult } from './capacity-figures.ts';
 import { describeBrokeFirst } from './capacity-statement.ts';
-import { plannedClients, plannedPublishRate, scenarioAtFactor, stepFactor } from './capacity-steps.ts';
+import { fleetClients, plannedPublishRate } from '../plan/fleet-totals.ts';
+import { scenarioAtFactor, stepFactor } from './capacity-steps.ts';
 import type { CapacityStep } from '../result/capacity.ts';
 import { coordinate } from './run.ts';
 
@@ -54,7 +55,7 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
   for (let k = 0; k < spec.maxSteps && !out.interrupted; k++) {
     const factor = stepFactor(spec, k);
     const scenario = scenarioAtFactor(loaded.scenario, spec.vary, factor, spec.holdMs);
-    const clients = plannedClients(scenario);
+    const clients = fleetClients(scenario);
     progress.note(
       `── capacity step ${k + 1}/${spec.maxSteps}: load factor ${fmtFraction(factor)} (${spec.vary}) — ` +
         `${fmtInt(clients)} clients, ${fmtNumber(plannedPublishRate(scenario))} msg/s planned, hold ${fmtMs(spec.holdMs)}`,
@@ -91,7 +92,7 @@ async function warmUp(opts: CapacitySearchOptions, holdMs: number): Promise<void
   progress.note(`── warm-up at load factor ${fmtFraction(factor)} for ${fmtMs(holdMs)} (not judged, not recorded)`);
   const { hosts, plan } = await planHosts(scenario, opts.hostChoice ?? {});
   const { result } = await coordinate({ loaded: { ...loaded, scenario }, hosts, plan, progress, interrupt: opts.interrupt });
-  const s = stepFromResult(-1, factor, plannedClients(scenario), result);
+  const s = stepFromResult(-1, factor, fleetClients(scenario), result);
   progress.note(
     `   warm-up done: ${fmtInt(s.connections)}/${fmtInt(s.clients)} connected, connect p99 ${s.connectSamples ? fmtMs(s.connectP99Ms) : '–'}`,
   );

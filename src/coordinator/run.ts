@@ -7,7 +7,8 @@ import { evaluateThresholds, parseThresholds } from '../gate/threshold.ts';
 import { mergeSamples, type Sample } from '../metrics/sample.ts';
 import type { Result } from '../result/types.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
-import type { ShardGroupSlice } from '../engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../engine/slices.ts';
+import { fleetClients } from '../plan/fleet-totals.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import { Progress } from '../report/progress.ts';
 import { mergeResults } from './merge.ts';
@@ -33,7 +34,7 @@ export interface RunOutcome {
 export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> {
   const { loaded, hosts, progress } = opts;
   const { scenario } = loaded;
-  const totalClients = scenario.groups.reduce((n, g) => n + g.count, 0);
+  const totalClients = fleetClients(scenario);
   const { parsed } = parseThresholds(
     scenario.thresholds,
     scenario.groups.map((g) => g.name),

@@ -8,8 +8,10 @@
 import { buildPublishTemplate } from '../client/fast-codec.ts';
 import { FLAG_COMMAND, FLAG_REPLY, TRACKING_HEADER_BYTES, writeTrackingHeader } from '../client/tracking.ts';
 import type { Fleet, FleetGroup } from './fleet.ts';
-import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
+import type { ShardContext } from './context.ts';
+import { EV_COMMAND, EV_REPLY } from './events.ts';
 import type { StagePlan } from './stage-plan.ts';
+import { sendTracked } from './tracked-send.ts';
 import { topicMatches, parseShared } from './topic-trie.ts';
 
 export class CommandSender {
@@ -33,11 +35,11 @@ export class CommandSender {
   private readonly pendingHeader: (Buffer | null)[] = [];
   private readonly freeSlots: number[] = [];
 
-  constructor(
-    private readonly runner: ShardRunner,
-    private readonly fleet: Fleet,
-    slices: ShardGroupSlice[],
-  ) {
+  private readonly fleet: Fleet;
+
+  constructor(private readonly ctx: ShardContext) {
+    const fleet = (this.fleet = ctx.fleet);
+    const slices = ctx.slices;
     let n = 0;
     for (const s of slices) n += s.count * fleet.groups[s.group].commands.length;
     this.streamClient = new Uint32Array(n);
@@ -62,6 +64,8 @@ export class CommandSender {
         }
       }
     }
+    ctx.events.on(EV_COMMAND, (s, due, now) => this.fire(s, due, now));
+    ctx.events.on(EV_REPLY, (slot, _due, now) => this.sendReply(slot, now));
   }
 
   start(plan: StagePlan): void {
@@ -89,7 +93,7 @@ export class CommandSender {
         if (due < stage.end) {
           this.streamStage[s] = k;
           this.streamN[s] = n;
-          this.runner.scheduleCommand(s, due);
+          this.ctx.events.push(EV_COMMAND, s, due);
           return;
         }
       }
@@ -119,8 +123,8 @@ export class CommandSender {
     // Offline by plan, or nobody to command in this stage: no command, and no skipped one.
     if (plan.staged && (targets === 0 || !plan.sendsAt(groupIndex, i, due))) return;
     const n = this.streamTotal[s]++;
-    const conn = this.runner.conns[this.streamClient[s]];
-    const metrics = this.runner.metrics;
+    const conn = this.ctx.conns[this.streamClient[s]];
+    const metrics = this.ctx.metrics;
     if (conn !== null && conn.connected) {
       const target = (i + n * g.spec.count) % targets;
       const { seed, broker } = this.fleet.scenario;
@@ -128,19 +132,10 @@ export class CommandSender {
       ctx.clientId = g.clientId(ctx);
       const tpl = buildPublishTemplate(cmd.topic(ctx), cmd.spec.size, cmd.spec.qos, false, broker.protocol);
       const buf = tpl.bytes;
-      if (cmd.spec.qos > 0) {
-        const pid = conn.allocPid();
-        buf[tpl.pidOffset] = pid >>> 8;
-        buf[tpl.pidOffset + 1] = pid & 0xff;
-        conn.track(pid, due, conn.persistent ? buf : undefined);
-        metrics.publishedNeedingAck[groupIndex]++;
-      }
       const stream = g.commandStreamBase + i * g.commands.length + k;
       writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
-      conn.write(buf, now);
-      const counters = metrics.counters[groupIndex];
-      counters.published++;
-      counters.commandsSent++;
+      sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, cmd.spec.qos, due, now);
+      metrics.counters[groupIndex].commandsSent++;
       metrics.counters[cmd.target].expected += this.owed[groupIndex][k];
     } else {
       metrics.counters[groupIndex].skipped++;
@@ -153,7 +148,7 @@ export class CommandSender {
     const slot = this.freeSlots.pop() ?? this.pendingClient.length;
     this.pendingClient[slot] = client;
     this.pendingHeader[slot] = header;
-    this.runner.scheduleReply(slot, now + thinkTimeMs);
+    this.ctx.events.push(EV_REPLY, slot, now + thinkTimeMs);
   }
 
   sendReply(slot: number, now: number): void {
@@ -161,15 +156,15 @@ export class CommandSender {
     const header = this.pendingHeader[slot]!;
     this.pendingHeader[slot] = null;
     this.freeSlots.push(slot);
-    const conn = this.runner.conns[client];
-    const g = this.runner.groupOf(client);
+    const conn = this.ctx.conns[client];
+    const g = this.ctx.clients.groupOf(client);
     const reply = g.spec.reply!;
-    const metrics = this.runner.metrics;
+    const metrics = this.ctx.metrics;
     if (conn === null || !conn.connected) {
       metrics.counters[g.index].skipped++;
       return;
     }
-    const i = this.runner.indexOf(client);
+    const i = this.ctx.clients.index[client];
     const { seed, broker } = this.fleet.scenario;
     const ctx = { i, group: g.spec.name, seed, clientId: '' };
     ctx.clientId = g.clientId(ctx);
@@ -177,15 +172,7 @@ export class CommandSender {
     const buf = tpl.bytes;
     header.copy(buf, tpl.payloadOffset);
     buf[tpl.payloadOffset + 3] = FLAG_REPLY;
-    if (reply.qos > 0) {
-      const pid = conn.allocPid();
-      buf[tpl.pidOffset] = pid >>> 8;
-      buf[tpl.pidOffset + 1] = pid & 0xff;
-      conn.track(pid, now, conn.persistent ? buf : undefined);
-      metrics.publishedNeedingAck[g.index]++;
-    }
-    conn.write(buf, now);
-    metrics.counters[g.index].published++;
+    sendTracked(metrics, g.index, conn, buf, tpl.pidOffset, reply.qos, now, now);
   }
 
   /** The command spec a command stream id belongs to (for its timeout). */

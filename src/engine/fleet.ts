@@ -4,6 +4,7 @@
 
 import { compileTemplate, type ExpandTemplate } from '../scenario/template.ts';
 import type { CommandSpec, GroupSpec, Scenario } from '../scenario/types.ts';
+import { fleetClients } from '../plan/fleet-totals.ts';
 import { parseShared } from './topic-trie.ts';
 
 export interface FleetGroup {
@@ -67,7 +68,7 @@ export function buildFleet(scenario: Scenario): Fleet {
       }
     }
   }
-  const totalClients = scenario.groups.reduce((n, g) => n + g.count, 0);
+  const totalClients = fleetClients(scenario);
   shareNames.forEach((name, k) => shareReceivers.set(name, totalClients + k));
 
   const indexByName = new Map(scenario.groups.map((g, k) => [g.name, k]));
@@ -110,9 +111,4 @@ export function buildFleet(scenario: Scenario): Fleet {
     throw new Error(`the scenario has ${commandBase} publish and command streams; fleetstorm tracks at most ${MAX_STREAMS}`);
   }
   return { scenario, groups, totalClients, totalStreams: streamBase, shareReceivers };
-}
-
-/** Expands client `i` of a group's id and (optionally) its other templates. */
-export function clientIdOf(fleet: Fleet, g: FleetGroup, i: number): string {
-  return g.clientId({ i, group: g.spec.name, seed: fleet.scenario.seed });
 }

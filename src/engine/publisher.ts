@@ -11,7 +11,9 @@ import type { FanoutTable } from './fanout.ts';
 import type { StagePlan } from './stage-plan.ts';
 import { mixSeed } from '../scenario/random.ts';
 import type { Fleet } from './fleet.ts';
-import type { ShardGroupSlice, ShardRunner } from './shard-runner.ts';
+import type { ShardContext } from './context.ts';
+import { EV_PUBLISH } from './events.ts';
+import { sendTracked } from './tracked-send.ts';
 
 /** A send this much later than scheduled counts as late (schedule overrun). */
 export const LATE_MS = 10;
@@ -40,12 +42,12 @@ export class Publisher {
   /** Streams whose last send (due before endAt) has not fired yet. */
   active = 0;
 
-  constructor(
-    private readonly runner: ShardRunner,
-    private readonly fleet: Fleet,
-    slices: ShardGroupSlice[],
-    groupOfClient: Uint16Array,
-  ) {
+  private readonly fleet: Fleet;
+
+  constructor(private readonly ctx: ShardContext) {
+    const fleet = (this.fleet = ctx.fleet);
+    const slices = ctx.slices;
+    const groupOfClient = ctx.clients.group;
     let n = 0;
     for (const s of slices) n += s.count * fleet.groups[s.group].publish.length;
     this.streamClient = new Uint32Array(n);
@@ -80,6 +82,7 @@ export class Publisher {
       const id = g.streamBase + this.streamIndex[k] * g.publish.length + this.streamPub[k];
       this.streamRng[k] = mixSeed(fleet.scenario.seed, id, 0x9e37) || 1;
     }
+    ctx.events.on(EV_PUBLISH, (s, due, now) => this.fire(s, due, now));
   }
 
   /** A uniform number in [0, 1) from stream s's own generator (no allocation). */
@@ -120,7 +123,7 @@ export class Publisher {
         if (due < stage.end) {
           this.streamStage[s] = k;
           this.streamN[s] = n;
-          this.runner.schedulePublish(s, due);
+          this.ctx.events.push(EV_PUBLISH, s, due);
           return;
         }
       }
@@ -194,23 +197,15 @@ export class Publisher {
     const g = this.fleet.groups[groupIndex];
     const p = this.streamPub[s];
     const spec = g.spec.publish[p];
-    const conn = this.runner.conns[this.streamClient[s]];
-    const metrics = this.runner.metrics;
+    const conn = this.ctx.conns[this.streamClient[s]];
+    const metrics = this.ctx.metrics;
     if (conn !== null && conn.connected) {
       const tpl = this.templates[s] ?? this.buildTemplate(s);
       const buf = Buffer.allocUnsafe(tpl.bytes.length);
       tpl.bytes.copy(buf);
-      if (spec.qos > 0) {
-        const pid = conn.allocPid();
-        buf[tpl.pidOffset] = pid >>> 8;
-        buf[tpl.pidOffset + 1] = pid & 0xff;
-        conn.track(pid, due, conn.persistent ? buf : undefined);
-        metrics.publishedNeedingAck[groupIndex]++;
-      }
       if (spec.track)
         writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
-      conn.write(buf, now);
-      metrics.counters[groupIndex].published++;
+      sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, spec.qos, due, now);
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing
       // is owed yet; from then on the fan-out says who should get it.
       const fanout = this.running ? this.fanoutAt!(due) : null;

@@ -4,9 +4,9 @@
 // connection drops it stops its load and reconnects with a new session; with `once` it exits
 // after its first run (what a Kubernetes Job wants).
 
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { VERSION } from '../version.ts';
+import { advertisedFileLimit } from './fd-limit.ts';
 import { openControl, redact } from './control/control-client.ts';
 import type { AgentBody, AgentHello } from './control/messages.ts';
 import { AgentSession, type RunEnd } from './control/agent-session.ts';
@@ -45,19 +45,6 @@ export interface AgentHandle {
 
 const RECONNECT_MS = 1000;
 
-/** Soft limit on open files from /proc (Linux); 0 when unknown. */
-export function openFileLimit(): number {
-  try {
-    const line = readFileSync('/proc/self/limits', 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('Max open files'));
-    const soft = line?.trim().split(/\s{2,}/)[1];
-    return soft === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(soft) || 0;
-  } catch {
-    return 0;
-  }
-}
-
 export function defaultAgentId(): string {
   return `${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
 }
@@ -70,7 +57,7 @@ export function startAgent(opts: AgentOptions): AgentHandle {
     id,
     hostname: os.hostname(),
     pid: process.pid,
-    fdLimit: openFileLimit(),
+    fdLimit: advertisedFileLimit(),
     cores: os.availableParallelism(),
     index: opts.index ?? null,
     version: VERSION,

@@ -40,6 +40,12 @@ export function openFileLimit(): number {
   return 1024; // the common default, and the safe guess
 }
 
+/** The limit as an agent tells its coordinator (JSON has no Infinity): 0 means no limit to check. */
+export function advertisedFileLimit(): number {
+  const limit = openFileLimit();
+  return Number.isFinite(limit) ? limit : 0;
+}
+
 /** Client connections one process may hold under `limit`. */
 export function clientsPerProcess(limit = openFileLimit()): number {
   return Math.max(1, limit - FD_RESERVE);

@@ -4,7 +4,7 @@
 
 import type { Sample } from '../metrics/sample.ts';
 import type { MissingClient, MissingSubscription } from '../engine/fanout.ts';
-import type { ShardGroupSlice } from '../engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../engine/slices.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { HostInfo } from '../result/types.ts';

@@ -12,9 +12,11 @@
 import { UsageError, RunError } from '../errors.ts';
 import os from 'node:os';
 
-import type { ShardGroupSlice } from '../engine/shard-runner.ts';
+import type { ShardGroupSlice } from '../engine/slices.ts';
 import { checkAddressCapacity } from '../plan/addresses.ts';
+import { fleetClients, plannedPublishRate } from '../plan/fleet-totals.ts';
 import { planShards } from '../plan/split.ts';
+import { shardSlices } from './shard-slices.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { clientsPerProcess, FD_RESERVE, openFileLimit } from './fd-limit.ts';
 import type { Host } from './host.ts';
@@ -49,17 +51,6 @@ export const AUTO_RATE_PER_THREAD = 8000;
 export type HostLayout =
   { kind: 'local' } | { kind: 'threads'; threads: number } | { kind: 'processes'; processes: number; threadsEach: number };
 
-export function fleetClients(scenario: Scenario): number {
-  return scenario.groups.reduce((n, g) => n + g.count, 0);
-}
-
-/** Messages per second the fleet publishes (before fan-out). */
-export function fleetPublishRate(scenario: Scenario): number {
-  let rate = 0;
-  for (const g of scenario.groups) for (const p of g.publish) rate += p.totalRate ?? (p.rate ?? 0) * g.count;
-  return rate;
-}
-
 /** The layout for a fleet; throws a usage error when forced counts cannot hold it. */
 export function chooseLayout(clients: number, publishRate: number, choice: HostChoice, machine: Machine): HostLayout {
   const perProcess = clientsPerProcess(machine.fdLimit);
@@ -91,11 +82,7 @@ export function checkAddresses(scenario: Scenario): void {
 }
 
 function slicesFor(scenario: Scenario, hostCount: number): ShardGroupSlice[][] {
-  return planShards(scenario, hostCount).map((shard) =>
-    shard.groups
-      .filter((g) => g.count > 0)
-      .map((g) => ({ group: g.groupIndex, start: g.start, count: g.count, connectRate: g.connectRate })),
-  );
+  return planShards(scenario, hostCount).map(shardSlices);
 }
 
 export function describeLayout(layout: HostLayout): string {
@@ -124,7 +111,7 @@ export async function planHosts(
     });
     return { hosts: agents.hosts, plan: agents.plan, layout: { kind: 'local' }, close: agents.close };
   }
-  const layout = chooseLayout(fleetClients(scenario), fleetPublishRate(scenario), choice, machine);
+  const layout = chooseLayout(fleetClients(scenario), plannedPublishRate(scenario), choice, machine);
   if (layout.kind === 'local') {
     return { hosts: [new LocalHost('local')], plan: slicesFor(scenario, 1), layout };
   }

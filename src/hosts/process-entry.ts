@@ -6,7 +6,7 @@
 
 import type { HostCommand, HostEvent } from './protocol.ts';
 import type { Channel } from './remote-host.ts';
-import { ShardServer } from './shard-server.ts';
+import { inlineChannel } from './inline-channel.ts';
 import { ShardThreadPool } from './thread-host.ts';
 
 export type ToChild = { shard: number; cmd: HostCommand } | { shard: number; close: true };
@@ -14,22 +14,6 @@ export type FromChild = { shard: number; event: HostEvent };
 
 /** Bound on winding down after the parent is gone. */
 const ABORT_EXIT_MS = 4000;
-
-/** A ShardServer in this thread behind the Channel shape. */
-function inlineChannel(): Channel & { abort(): Promise<void> } {
-  const channel = {
-    onEvent: null as ((e: HostEvent) => void) | null,
-    onClose: null as ((reason: string) => void) | null,
-    server: null as unknown as ShardServer,
-    send(cmd: HostCommand) {
-      void channel.server.handle(cmd);
-    },
-    async close() {},
-    abort: () => channel.server.abort(),
-  };
-  channel.server = new ShardServer((e) => channel.onEvent?.(e));
-  return channel;
-}
 
 export function serveProcessShards(): void {
   const shards = Number(process.argv[2]);

@@ -2,39 +2,9 @@
 // broker endpoint) pair can carry only as many connections as there are ephemeral ports
 // (Linux default 32768–60999, about 28 000), so big fleets need more source addresses or urls.
 
-import type { GroupSpec, ValidationIssue } from '../scenario/types.ts';
-
-export interface Endpoint {
-  url: string;
-  /** Local address to bind; undefined = let the OS choose. */
-  sourceAddress?: string;
-}
+import type { ValidationIssue } from '../scenario/types.ts';
 
 export const DEFAULT_PORTS_PER_PAIR = 28_000;
-
-/** Global connection index of each group's client 0: groups are numbered one after another. */
-export function groupOffsets(groups: readonly Pick<GroupSpec, 'count'>[]): number[] {
-  let next = 0;
-  return groups.map((g) => {
-    const at = next;
-    next += g.count;
-    return at;
-  });
-}
-
-/**
- * Round-robin over every (url, source) pair: consecutive connections go to consecutive urls, and
- * once each url has one, on to the next source address. Walking the pairs (rather than taking
- * i mod urls and i mod sources separately) uses all of them even when the two counts share a factor.
- */
-export function assignEndpoint(globalIndex: number, urls: readonly string[], sources: readonly string[]): Endpoint {
-  if (urls.length === 0) throw new Error('assignEndpoint needs at least one broker url');
-  const pairs = urls.length * Math.max(1, sources.length);
-  const p = globalIndex % pairs;
-  const url = urls[p % urls.length]!;
-  if (sources.length === 0) return { url };
-  return { url, sourceAddress: sources[Math.floor(p / urls.length)]! };
-}
 
 /** Distinct host:port destinations (two urls naming the same endpoint add no ports). */
 function distinctEndpoints(urls: readonly string[]): number {

@@ -1,7 +1,8 @@
 // Scale-out planning: each group's clients are cut into one contiguous block of client indices
 // per host. Counts add up exactly (remainders are handed out, never dropped), and the group-wide
-// rates (totalRate per publish stream, connectRate) are shared in proportion to the block sizes,
-// so every client publishes and connects at the same pace whichever host runs it.
+// connectRate is shared in proportion to the block sizes, so every client connects at the same
+// pace whichever host runs it. (A stream's totalRate needs no share: each client's interval is
+// count / totalRate wherever it runs, engine/fleet.ts.)
 
 import type { GroupSpec, Scenario } from '../scenario/types.ts';
 
@@ -15,8 +16,6 @@ export interface ShardGroup {
   count: number;
   /** This block's share of the group's connectRate (new connections per second). */
   connectRate: number;
-  /** Per publish stream: this block's share of the stream's totalRate; undefined for per-client `rate`. */
-  totalRateShares: (number | undefined)[];
 }
 
 export interface Shard {
@@ -78,7 +77,6 @@ function checkWeights(hostCount: number, weights: readonly number[] | undefined)
 function splitGroup(group: GroupSpec, groupIndex: number, weights: readonly number[]): ShardGroup[] {
   const counts = splitCount(group.count, weights, groupIndex % weights.length);
   const connectRates = shareRate(group.connectRate, counts);
-  const streamShares = group.publish.map((p) => (p.totalRate === undefined ? undefined : shareRate(p.totalRate, counts)));
   let start = 0;
   return counts.map((count, host) => {
     const block: ShardGroup = {
@@ -87,7 +85,6 @@ function splitGroup(group: GroupSpec, groupIndex: number, weights: readonly numb
       start,
       count,
       connectRate: connectRates[host]!,
-      totalRateShares: streamShares.map((s) => s?.[host]),
     };
     start += count;
     return block;

@@ -2,10 +2,12 @@
 // exact split (plan/split.ts) and pair shard k with agent k. Fails with one clear line when an
 // agent cannot hold its shard's sockets.
 
-import type { ShardGroupSlice } from '../../engine/shard-runner.ts';
-import { planShards, type Shard } from '../../plan/split.ts';
+import type { ShardGroupSlice } from '../../engine/slices.ts';
+import { planShards } from '../../plan/split.ts';
 import type { Scenario } from '../../scenario/types.ts';
+import { clientsPerProcess } from '../fd-limit.ts';
 import type { Host } from '../host.ts';
+import { shardSlices } from '../shard-slices.ts';
 import { connectAgents, type AgentFleet, type ConnectAgentsOptions } from './connect-agents.ts';
 
 export interface AgentPlan {
@@ -17,24 +19,17 @@ export interface AgentPlan {
   close(): Promise<void>;
 }
 
-// Sockets an agent keeps for itself (control connection, stdio, files) beyond its shard's.
-const FD_RESERVE = 64;
-
-export function shardToSlices(shard: Shard): ShardGroupSlice[] {
-  return shard.groups.map((g) => ({ group: g.groupIndex, start: g.start, count: g.count, connectRate: g.connectRate }));
-}
-
 export async function planAgentHosts(scenario: Scenario, opts: ConnectAgentsOptions): Promise<AgentPlan> {
   const fleet = await connectAgents(opts);
-  const plan = planShards(scenario, fleet.hosts.length).map(shardToSlices);
+  const plan = planShards(scenario, fleet.hosts.length).map(shardSlices);
   const short = fleet.hosts
     .map((h, k) => ({ h, clients: plan[k].reduce((n, s) => n + s.count, 0), limit: fleet.agents[k].fdLimit }))
-    .filter((x) => x.limit > 0 && x.clients + FD_RESERVE > x.limit);
+    .filter((x) => x.limit > 0 && x.clients > clientsPerProcess(x.limit));
   if (short.length) {
     await fleet.close();
     const { h, clients, limit } = short[0];
     throw new Error(
-      `agent ${h.info.id} can open about ${limit - FD_RESERVE} connections (open-file limit ${limit}) but its shard has ${clients}: ` +
+      `agent ${h.info.id} can open about ${clientsPerProcess(limit)} connections (open-file limit ${limit}) but its shard has ${clients}: ` +
         'start more agents or raise the limit (ulimit -n) on that machine',
     );
   }

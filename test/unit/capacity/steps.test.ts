@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  plannedClients,
-  plannedPublishRate,
-  scaledCount,
-  scenarioAtFactor,
-  stepFactor,
-  stepFactors,
-} from '../../../src/coordinator/capacity-steps.ts';
+import { fleetClients, plannedPublishRate } from '../../../src/plan/fleet-totals.ts';
+import { scaledCount, scenarioAtFactor, stepFactor, stepFactors } from '../../../src/coordinator/capacity-steps.ts';
 import type { GroupSpec, PublishSpec, Scenario } from '../../../src/scenario/types.ts';
 
 function publish(p: Partial<PublishSpec>): PublishSpec {
@@ -71,7 +65,7 @@ describe('scenarioAtFactor', () => {
     expect(s.groups[1]!.publish[0]!.rate).toBe(0.1);
     expect(s.groups[2]!.publish[0]!.totalRate).toBe(35);
     expect(s.durationMs).toBe(5000);
-    expect(plannedClients(s)).toBe(1306);
+    expect(fleetClients(s)).toBe(1306);
     expect(plannedPublishRate(s)).toBeCloseTo(90 + 35, 9);
     // the input is untouched
     expect(base.groups.map((g) => g.count)).toEqual([3, 450, 200]);

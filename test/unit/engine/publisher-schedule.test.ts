@@ -1,10 +1,9 @@
-// The real Publisher on the real TimerHeap and a FakeClock, through a ShardRunner that never
-// connects: every scheduled send finds no connection and is counted as skipped,
+// The real Publisher on the real TimerHeap and a FakeClock, with no connection at all: every scheduled send finds no connection and is counted as skipped,
 // which makes the number of sends the open-model schedule produced countable without a socket.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock.ts';
-import { ShardRunner } from '../../../src/engine/shard-runner.ts';
 import { validateScenarioObject } from '../../../src/scenario/schema.ts';
+import { steadyParts } from './shard-parts.ts';
 
 function sendsScheduled(count: number, rate: string, duration: string): number {
   const { scenario, issues } = validateScenarioObject({
@@ -15,12 +14,11 @@ function sendsScheduled(count: number, rate: string, duration: string): number {
   });
   expect(issues).toEqual([]);
   const clock = new FakeClock();
-  const runner = new ShardRunner({ scenario: scenario!, slices: [{ group: 0, start: 0, count, connectRate: 100 }], hostId: 'unit', clock });
-  runner.steady(clock.now(), { subscriptions: [], clients: [] });
-  for (let step = 0; step < 100 && runner.publisher.active > 0; step++) clock.advance(1000);
-  runner.heap.stop();
-  expect(runner.publisher.active).toBe(0);
-  return runner.metrics.counters[0].skipped;
+  const runner = steadyParts(scenario!, [{ group: 0, start: 0, count, connectRate: 100 }], clock);
+  for (let step = 0; step < 100 && runner.parts.publisher.active > 0; step++) clock.advance(1000);
+  runner.ctx.events.stop();
+  expect(runner.parts.publisher.active).toBe(0);
+  return runner.ctx.metrics.counters[0].skipped;
 }
 
 describe('open-model schedule (Publisher)', () => {

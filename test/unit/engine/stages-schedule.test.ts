@@ -1,31 +1,27 @@
-// Load profile on fake time: the real Publisher, CommandSender and TimerHeap through a ShardRunner
-// that never connects, so every send the plan makes is counted as skipped (no socket) while sends
+// Load profile on fake time: the real Publisher, CommandSender, Stages and TimerHeap with no
+// connection at all (newcomers pass the connect storm, which opens nothing), so every send the plan makes is counted as skipped (no socket) while sends
 // of clients offline by plan are not counted at all. Exact counts per stage follow from
 // start_k + (phase + n·interval) / rate_k with the last send before the stage's end.
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock.ts';
-import { ShardRunner } from '../../../src/engine/shard-runner.ts';
 import { validateScenarioObject } from '../../../src/scenario/schema.ts';
+import { steadyParts, type FakeShard } from './shard-parts.ts';
 
-function run(groups: unknown[], stages: unknown[]): ShardRunner {
-  // Newcomers do try to connect (to a closed loopback port); their sockets are closed below.
-  const broker = { url: 'mqtt://127.0.0.1:1' };
-  const { scenario, issues } = validateScenarioObject({ schema: 1, name: 'stages', broker, stages, groups });
+function run(groups: unknown[], stages: unknown[]): FakeShard {
+  const { scenario, issues } = validateScenarioObject({ schema: 1, name: 'stages', stages, groups });
   expect(issues).toEqual([]);
   const clock = new FakeClock();
   const slices = scenario!.groups.map((g, k) => ({ group: k, start: 0, count: g.count, connectRate: g.connectRate }));
-  const runner = new ShardRunner({ scenario: scenario!, slices, hostId: 'unit', clock });
-  runner.steady(clock.now(), { subscriptions: [], clients: [] });
-  for (let step = 0; step < 200 && (runner.publisher.active > 0 || runner.commands.active > 0); step++) clock.advance(500);
-  runner.heap.stop();
-  for (const conn of runner.conns) conn?.destroy(null);
-  expect(runner.publisher.active).toBe(0);
-  expect(runner.commands.active).toBe(0);
+  const runner = steadyParts(scenario!, slices, clock);
+  for (let step = 0; step < 200 && (runner.parts.publisher.active > 0 || runner.parts.commands.active > 0); step++) clock.advance(500);
+  runner.ctx.events.stop();
+  expect(runner.parts.publisher.active).toBe(0);
+  expect(runner.parts.commands.active).toBe(0);
   return runner;
 }
 
 const sends = (count: number, rate: string, stages: unknown[]) =>
-  run([{ name: 'p', count, connectRate: '100/s', publish: [{ topic: 't/{i}', rate }] }], stages).metrics.counters[0].skipped;
+  run([{ name: 'p', count, connectRate: '100/s', publish: [{ topic: 't/{i}', rate }] }], stages).ctx.metrics.counters[0].skipped;
 
 describe('load profile: sends per stage', () => {
   const curve = [{ duration: '2s' }, { duration: '2s', rate: 2.5 }, { duration: '1s', rate: 0 }];
@@ -75,6 +71,6 @@ describe('load profile: sends per stage', () => {
       ],
       [{ duration: '2s' }, { duration: '2s', rate: 2.5 }, { duration: '1s', rate: 0 }],
     );
-    expect(runner.metrics.counters[1].skipped).toBe(4 + 10);
+    expect(runner.ctx.metrics.counters[1].skipped).toBe(4 + 10);
   });
 });

@@ -1,0 +1,56 @@
+// Where connections go, worked out once per run: every broker URL parsed, the TLS files read.
+// The connect path then only picks a prepared Endpoint (and, with source addresses, a copy with
+// the client's local address), so a connect storm neither parses URLs nor touches the disk.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type tls from 'node:tls';
+import type { Scenario } from '../scenario/types.ts';
+import type { Endpoint } from './connection.ts';
+
+export class EndpointConfig {
+  /** One prepared endpoint per broker.urls entry. */
+  readonly endpoints: readonly Endpoint[];
+  /** With source addresses: endpoint × source address, [index * sources + source]. */
+  private readonly bound: readonly Endpoint[];
+  private readonly sourceCount: number;
+
+  constructor(scenario: Scenario, baseDir: string) {
+    const { urls, sourceAddresses } = scenario.broker;
+    const tlsOptions = loadTls(scenario, baseDir);
+    this.endpoints = urls.map((u) => parseEndpoint(u, tlsOptions));
+    this.sourceCount = sourceAddresses.length;
+    this.bound = this.endpoints.flatMap((e) => sourceAddresses.map((localAddress) => ({ ...e, localAddress })));
+  }
+
+  /** Endpoint `index` for the client with global id `globalId` (its source address, if any). */
+  endpointFor(globalId: number, index: number): Endpoint {
+    if (this.sourceCount === 0) return this.endpoints[index];
+    const source = Math.floor(globalId / this.endpoints.length) % this.sourceCount;
+    return this.bound[index * this.sourceCount + source];
+  }
+}
+
+export function parseEndpoint(raw: string, tlsOptions?: tls.ConnectionOptions): Endpoint {
+  const url = new URL(raw);
+  const secure = url.protocol === 'mqtts:';
+  const endpoint: Endpoint = {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(url.port) || (secure ? 8883 : 1883),
+  };
+  if (secure) endpoint.tls = { ...tlsOptions, servername: tlsOptions?.servername ?? url.hostname };
+  return endpoint;
+}
+
+function loadTls(scenario: Scenario, baseDir: string): tls.ConnectionOptions | undefined {
+  const spec = scenario.broker.tls;
+  if (!spec) return undefined;
+  const read = (file?: string) => (file ? readFileSync(path.resolve(baseDir, file)) : undefined);
+  return {
+    ca: read(spec.ca),
+    cert: read(spec.cert),
+    key: read(spec.key),
+    rejectUnauthorized: spec.rejectUnauthorized,
+    servername: spec.servername,
+  };
+}

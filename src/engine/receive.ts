@@ -1,0 +1,55 @@
+// What a delivery is, from the receiving client's side: a reply to one of its own commands (a
+// round trip), a command to answer (after the think time), or a plain delivery counted toward
+// loss, duplicates and order. Retained replays are not part of this run's tracked streams.
+
+import { FLAG_COMMAND, FLAG_REPLY, hasTrackingHeader, readFlags, readIntendedMs, readStream } from '../client/tracking.ts';
+import type { CommandSender } from './commands.ts';
+import type { ShardContext } from './context.ts';
+
+export class Receiver {
+  constructor(
+    private readonly ctx: ShardContext,
+    private readonly commands: CommandSender,
+  ) {}
+
+  readonly message = (c: number, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void => {
+    const { ctx } = this;
+    const group = ctx.clients.group[c];
+    // A retained message replayed on subscribe was published earlier (maybe by another run): a
+    // delivery, but not part of this run's tracked streams.
+    const tracked = !retained && hasTrackingHeader(buf, start, end);
+    if (tracked) {
+      const flags = readFlags(buf, start);
+      if (flags & FLAG_REPLY) return this.reply(c, group, buf, start, nowMs);
+      if (flags & FLAG_COMMAND) {
+        const reply = ctx.fleet.groups[group].spec.reply;
+        if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, nowMs);
+      }
+    }
+    const plan = ctx.stagePlan;
+    if (tracked && plan !== null && plan.staged && ctx.fleet.groups[group].sharedReceiver < 0) {
+      // A delivery the stage's fan-out did not owe this client (a newcomer before its stage's
+      // ramp is over): expected and received at once, so it can neither be lost nor excess.
+      if (!plan.countedAt(group, ctx.clients.index[c], readIntendedMs(buf, start))) ctx.metrics.counters[group].expected++;
+    }
+    ctx.metrics.recordMessage(group, ctx.clients.receiver[c], buf, start, nowMs, tracked);
+  };
+
+  /**
+   * An answer to a command: a round trip for the client that sent it (the stream id says who),
+   * a plain delivery for anyone else who also subscribes to replies.
+   */
+  private reply(c: number, group: number, buf: Buffer, start: number, nowMs: number): void {
+    const { ctx } = this;
+    const g = ctx.fleet.groups[group];
+    const stream = readStream(buf, start);
+    const per = g.commands.length;
+    const mine = per > 0 && stream >= g.commandStreamBase && Math.floor((stream - g.commandStreamBase) / per) === ctx.clients.index[c];
+    if (!mine) {
+      ctx.metrics.counters[group].received++;
+      return;
+    }
+    const k = this.commands.commandOfStream(g, stream);
+    ctx.metrics.recordReply(group, nowMs - readIntendedMs(buf, start), g.commands[k].spec.timeoutMs);
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { EndpointConfig } from '../../../src/client/endpoint-config.ts';
+import { buildFleet } from '../../../src/engine/fleet.ts';
+import { initialEndpoint } from '../../../src/engine/endpoints.ts';
+import { validateScenarioObject } from '../../../src/scenario/schema.ts';
+
+function setup(urls: string[], sourceAddresses: string[], count: number) {
+  const { scenario, issues } = validateScenarioObject({
+    schema: 1,
+    name: 'ep',
+    broker: { urls, sourceAddresses },
+    groups: [{ name: 'd', count }],
+  });
+  expect(issues).toEqual([]);
+  const fleet = buildFleet(scenario!);
+  const config = new EndpointConfig(scenario!, process.cwd());
+  const g = fleet.groups[0]!;
+  return (i: number) => {
+    const e = config.endpointFor(g.clientBase + i, initialEndpoint(scenario!, g, i));
+    return `${e.host}:${e.port}|${e.localAddress ?? ''}`;
+  };
+}
+
+describe('endpoints, worked out once per run', () => {
+  it('walks every (url, source) pair round-robin, even when the counts share a factor', () => {
+    const at = setup(['mqtt://127.0.0.1:1883', 'mqtt://127.0.0.2:1884'], ['127.0.1.1', '127.0.1.2'], 5);
+    expect([0, 1, 2, 3, 4].map(at)).toEqual([
+      '127.0.0.1:1883|127.0.1.1',
+      '127.0.0.2:1884|127.0.1.1',
+      '127.0.0.1:1883|127.0.1.2',
+      '127.0.0.2:1884|127.0.1.2',
+      '127.0.0.1:1883|127.0.1.1',
+    ]);
+  });
+
+  it('leaves the source to the OS when none are given, and knows the default ports', () => {
+    const at = setup(['mqtt://a', 'mqtts://[::1]'], [], 2);
+    expect([0, 1].map(at)).toEqual(['a:1883|', '::1:8883|']);
+  });
+
+  it('spreads evenly: each pair gets total/pairs connections', () => {
+    const at = setup(['mqtt://h1:1', 'mqtt://h2:1', 'mqtt://h3:1'], ['127.0.1.1', '127.0.1.2'], 6000);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 6000; i++) counts.set(at(i), (counts.get(at(i)) ?? 0) + 1);
+    expect([...counts.values()]).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+  });
+});
