@@ -32,6 +32,9 @@ export function buildProgram(): Command {
     .option('--token <secret>', 'shared token that signs control messages (or FLEETSTORM_TOKEN)')
     .option('--control-prefix <p>', 'topic prefix on the control broker (default fleetstorm)')
     .option('--agent-timeout <d>', 'how long to wait for the agents (default 60s)')
+    .addOption(new Option('--metrics-port <n>', 'serve Prometheus /metrics on this port while running (0 = any free port)').argParser(port))
+    .option('--metrics-linger <d>', 'keep /metrics up this long after result.json is written (default 0s)')
+    .option('--events <file|->', 'write the run as NDJSON: one line per second and per event (- = stdout)')
     .action(async (file: string, flags) => {
       const { runCommand } = await import('./run.ts');
       process.exitCode = await runCommand(file, flags);

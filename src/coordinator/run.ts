@@ -10,6 +10,7 @@ import type { LoadedScenario } from '../scenario/types.ts';
 import type { ShardGroupSlice } from '../engine/shard-runner.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import { Progress } from '../report/progress.ts';
+import type { LiveFeed } from '../report/live/feed.ts';
 import { mergeResults } from './merge.ts';
 
 export interface CoordinatorOptions {
@@ -22,6 +23,8 @@ export interface CoordinatorOptions {
   interrupt: Promise<void>;
   /** Lead time between the start barrier and the first send, ms. */
   barrierLeadMs?: number;
+  /** Live outputs (Prometheus, events, progress block), fed from the same merged seconds. */
+  live?: LiveFeed;
 }
 
 export interface RunOutcome {
@@ -52,7 +55,9 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
     const list = pending.get(t);
     if (!list) return;
     pending.delete(t);
-    progress.point(mergeSamples(list), totalClients, phase);
+    const point = mergeSamples(list);
+    opts.live?.second(list, point);
+    progress.point(point, totalClients, phase);
   };
   for (const host of hosts) {
     host.onSample = (s) => {
@@ -66,6 +71,7 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
       host.info.complete = false;
       host.info.note = reason;
       progress.note(`host ${host.info.id} lost: ${reason}`);
+      opts.live?.hostLost(host.info.id, reason);
     };
   }
 
@@ -87,6 +93,7 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
       const lead = opts.barrierLeadMs ?? 200 + Math.ceil(totalClients / 100);
       const startAt = performance.timeOrigin + performance.now() + lead;
       phase = 'steady';
+      opts.live?.steadyAt(startAt - runStartMs);
       progress.note(
         `${connected}/${totalClients} connected; steady state for ${scenario.durationMs / 1000}s` +
           (missing.subscriptions.length ? ` (${missing.subscriptions.length} subscriptions not held)` : ''),
