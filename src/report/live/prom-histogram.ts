@@ -52,6 +52,11 @@ export class HdrPromHistogram extends PromHistogram<'measure'> {
     super({ name: family, help: description, labelNames: ['measure'], buckets: [...LATENCY_BUCKETS_S], registers: [registry] });
   }
 
+  /** What the registry renders (prom-client prefers it to get() for histograms). */
+  getForPromString(): ReturnType<PromHistogram<'measure'>['get']> {
+    return this.get();
+  }
+
   override get(): ReturnType<PromHistogram<'measure'>['get']> {
     const values: { value: number; labels: Record<string, string | number>; metricName: string }[] = [];
     for (const [measure, h] of Object.entries(this.source())) {
