@@ -87,6 +87,9 @@ export function buildProgram(): Command {
     .option('--no-warmup', 'skip the unjudged warm-up run before the first step')
     .addOption(new Option('--threads <n>', 'worker threads per process').argParser(positiveInt))
     .addOption(new Option('--processes <n>', 'local agent processes').argParser(positiveInt))
+    .addOption(new Option('--metrics-port <n>', 'serve Prometheus /metrics on this port while running (0 = any free port)').argParser(port))
+    .option('--metrics-linger <d>', 'keep /metrics up this long after capacity.json is written (default 0s)')
+    .option('--events <file|->', 'write the search as NDJSON: one line per second and per event (- = stdout)')
     .action(async (file: string, flags) => {
       const { capacityCommand } = await import('./capacity.ts');
       process.exitCode = await capacityCommand(file, flags);

@@ -133,9 +133,10 @@ export class LiveFeed {
       this.nextStage++;
     }
     const steadyEnd = this.steadyAtMs + s.durationMs;
-    if (ms <= steadyEnd) status.phase = 'steady';
+    if (this.plan.label) status.phase = this.plan.label;
+    else if (ms <= steadyEnd) status.phase = 'steady';
     else {
-      status.phase = 'drain';
+      status.phase = this.plan.label ?? 'drain';
       status.stage = '';
       status.plannedRate = 0;
       if (!this.drainSaid) this.emit({ type: 'phase', t: round3(steadyEnd / 1000), phase: 'drain' });
