@@ -54,7 +54,9 @@ export function progressBlock(f: LiveFigures): string[] {
     : `out ${fmtNumber(out)}/s (plan ${fmtNumber(s.plannedRate)}/s)  in ${fmtNumber(inRate)}/s  acked ${fmtNumber(last?.acked ?? 0)}/s`;
   return [
     `  ${where(f)}`,
-    `  ${bar(s.elapsedS, s.plannedS)} ${clock(s.elapsedS)}/${clock(s.plannedS)}  ${left}`,
+    f.final
+      ? `  ${bar(1, 1)} ${clock(s.elapsedS)}  ${left}`
+      : `  ${bar(s.elapsedS, s.plannedS)} ${clock(s.elapsedS)}/${clock(s.plannedS)}  ${left}`,
     `  clients   ${fmtInt(f.total('connected'))} connected / ${fmtInt(f.plannedConnected)} due / ${fmtInt(f.total('planned'))} planned`,
     `  messages  ${rates}`,
     `  p99       end-to-end ${p99(f, 'endToEnd')}  connect ${p99(f, 'connect')}  publish-ack ${p99(f, 'publishAck')}`,
