@@ -71,6 +71,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       agents: agentChoice(flags),
     });
     closeHosts = close;
+    live.feed.hostsJoined(hosts.map((h) => h.info));
     monitor = await startScenarioMonitor(loaded, { embedded: embedded !== null });
     ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt, live: live.feed }));
     if (monitor) result.broker = await monitor.finish(result);

@@ -5,7 +5,7 @@
 // scrape, the last frame and the last event all carry result.json's own figures.
 
 import type { Sample } from '../../metrics/sample.ts';
-import type { Result, TimelinePoint } from '../../result/types.ts';
+import type { HostInfo, Result, TimelinePoint } from '../../result/types.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { EventSink, LiveEvent } from './events.ts';
 import type { LiveFigures } from './figures.ts';
@@ -74,6 +74,19 @@ export class LiveFeed {
     status.elapsedS = point.t;
     this.advancePhase(point.t * 1000);
     this.emit({ type: 'second', ...point, phase: status.phase, stage: status.stage });
+  }
+
+  /** The hosts the run got: threads, processes, or agents that answered the control broker. */
+  hostsJoined(hosts: readonly HostInfo[]): void {
+    for (const h of hosts)
+      this.emit({
+        type: h.kind === 'agent' ? 'agent-joined' : 'host-joined',
+        t: 0,
+        host: h.id,
+        kind: h.kind,
+        hostname: h.hostname,
+        clients: h.clients,
+      });
   }
 
   hostLost(host: string, reason: string): void {

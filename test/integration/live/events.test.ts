@@ -45,6 +45,7 @@ describe('--events on a day-curve run', () => {
       expect(typeof l.t).toBe('number');
     }
     expect(lines[0]!.type).toBe('run');
+    expect(lines.filter((l) => l.type === 'host-joined').map((l) => l.host)).toEqual(result.run.hosts.map((h) => h.id));
     expect(lines.at(-1)!.type).toBe('end');
 
     const stages = lines.filter((l) => l.type === 'stage');
