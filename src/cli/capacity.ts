@@ -14,7 +14,7 @@ import path from 'node:path';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { buildCapacityReport } from '../coordinator/capacity-report.ts';
 import { searchCapacity } from '../coordinator/capacity.ts';
-import { Progress } from '../report/progress.ts';
+import { openLiveOutputs, type LiveFlags } from '../report/live/outputs.ts';
 import { scrub, writeResultFile } from '../report/write-result.ts';
 import { writeReport } from '../report/write-report.ts';
 import { capacitySection } from '../scenario/schema-run.ts';
@@ -23,7 +23,7 @@ import { parseDuration } from '../scenario/units.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { loadForCli } from './load.ts';
 
-export interface CapacityFlags {
+export interface CapacityFlags extends LiveFlags {
   broker?: string[];
   set?: string[];
   out?: string;
@@ -52,7 +52,8 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
         `up to ${spec.maxSteps} steps, hold ${spec.holdMs / 1000}s, knee ${spec.knee}, warn ${spec.warnAt * 100} %, page ${spec.pageAt * 100} %)\n`,
     );
   }
-  const progress = new Progress({ quiet: Boolean(flags.quiet) });
+  const live = await openLiveOutputs(scenario, flags);
+  const { progress } = live;
   const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity'));
   const embedded = await embeddedBrokerIfNeeded(scenario, "; its capacity is this process's, not a real broker's");
   const signals = catchInterrupt();
@@ -66,6 +67,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
       hostChoice: { threads: flags.threads, processes: flags.processes },
       progress,
       interrupt,
+      live: live.feed,
       warmupMs: flags.warmup === false ? 0 : WARMUP_MS,
       onStep: (step, result) => {
         const dir = path.join(outDir, 'steps', String(step.k));
@@ -95,6 +97,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     process.stderr.write(`capacity: ${capacityFile}\n`);
     if (html) process.stderr.write(`wrote ${html}\n`);
   }
+  await live.close();
   if (search.unreachable) {
     const reasons = Object.keys(search.steps[0]?.errors ?? {}).join(', ') || 'unknown';
     throw new RunError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`);

@@ -32,6 +32,9 @@ export function buildProgram(): Command {
     .option('--token <secret>', 'shared token that signs control messages (or FLEETSTORM_TOKEN)')
     .option('--control-prefix <p>', 'topic prefix on the control broker (default fleetstorm)')
     .option('--agent-timeout <d>', 'how long to wait for the agents (default 60s)')
+    .addOption(new Option('--metrics-port <n>', 'serve Prometheus /metrics on this port while running (0 = any free port)').argParser(port))
+    .option('--metrics-linger <d>', 'keep /metrics up this long after result.json is written (default 0s)')
+    .option('--events <file|->', 'write the run as NDJSON: one line per second and per event (- = stdout)')
     .action(async (file: string, flags) => {
       const { runCommand } = await import('./run.ts');
       process.exitCode = await runCommand(file, flags);
@@ -84,6 +87,9 @@ export function buildProgram(): Command {
     .option('--no-warmup', 'skip the unjudged warm-up run before the first step')
     .addOption(new Option('--threads <n>', 'worker threads per process').argParser(positiveInt))
     .addOption(new Option('--processes <n>', 'local agent processes').argParser(positiveInt))
+    .addOption(new Option('--metrics-port <n>', 'serve Prometheus /metrics on this port while running (0 = any free port)').argParser(port))
+    .option('--metrics-linger <d>', 'keep /metrics up this long after capacity.json is written (default 0s)')
+    .option('--events <file|->', 'write the search as NDJSON: one line per second and per event (- = stdout)')
     .action(async (file: string, flags) => {
       const { capacityCommand } = await import('./capacity.ts');
       process.exitCode = await capacityCommand(file, flags);

@@ -8,7 +8,8 @@ import { planHosts } from '../hosts/plan-hosts.ts';
 import { startScenarioMonitor, type BrokerMonitor } from '../monitor/monitor.ts';
 import { formatBrokerSummary } from '../monitor/summary-line.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
-import { Progress } from '../report/progress.ts';
+import { openLiveOutputs, type LiveFlags } from '../report/live/outputs.ts';
+import { plannedPublishRate } from '../plan/fleet-totals.ts';
 import { writeResultFile } from '../report/write-result.ts';
 import type { Result } from '../result/types.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
@@ -17,7 +18,7 @@ import { loadForCli, type LoadFlags } from './load.ts';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { writeRunOutputs } from './run-outputs.ts';
 
-export interface RunFlags extends LoadFlags {
+export interface RunFlags extends LoadFlags, LiveFlags {
   out?: string;
   quiet?: boolean;
   json?: boolean;
@@ -52,7 +53,9 @@ function agentChoice(flags: RunFlags) {
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const loaded = loadForCli(file, flags);
   const { scenario } = loaded;
-  const progress = new Progress({ quiet: Boolean(flags.quiet) });
+  const live = await openLiveOutputs(scenario, flags);
+  const { progress } = live;
+  live.feed.begin({ scenario, plannedRate: plannedPublishRate(scenario) });
   const embedded = await embeddedBrokerIfNeeded(scenario);
   const signals = catchInterrupt();
   const interrupt = signals.promise;
@@ -68,8 +71,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
       agents: agentChoice(flags),
     });
     closeHosts = close;
+    live.feed.hostsJoined(hosts.map((h) => h.info));
     monitor = await startScenarioMonitor(loaded, { embedded: embedded !== null });
-    ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt }));
+    ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt, live: live.feed }));
     if (monitor) result.broker = await monitor.finish(result);
     if (!nothingConnected && !embedded) probeUrl = scenario.broker.urls[0];
   } finally {
@@ -81,7 +85,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;
   if (version) result.run.brokerVersion = version;
   const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name));
+  live.feed.finish(result);
   const file_ = writeResultFile(result, outDir, loaded.secrets);
+  progress.final();
   const extra = await writeRunOutputs(result, outDir, flags);
   if (flags.json)
     process.stdout.write(
@@ -94,6 +100,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     process.stderr.write(`result: ${file_}\n`);
     for (const f of Object.values(extra)) if (typeof f === 'string') process.stderr.write(`wrote ${f}\n`);
   }
+  await live.close();
   if (nothingConnected) {
     const reasons = Object.keys(result.summary.errors).join(', ') || 'unknown';
     throw new RunError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`);

@@ -5,6 +5,7 @@
 import { planHosts, type HostChoice } from '../hosts/plan-hosts.ts';
 import { fmtFraction, fmtInt, fmtMs, fmtNumber } from '../report/html/format.ts';
 import type { Progress } from '../report/progress.ts';
+import type { LiveFeed } from '../report/live/feed.ts';
 import type { Result } from '../result/types.ts';
 import type { CapacitySpec, LoadedScenario } from '../scenario/types.ts';
 import { brokeFirstAt, stepFromResult } from './capacity-figures.ts';
@@ -31,6 +32,8 @@ export interface CapacitySearchOptions {
    * otherwise fail the first step on connect latency that has nothing to do with the broker.
    */
   warmupMs?: number;
+  /** Live outputs: each step (and the warm-up) is a run of its own on them. */
+  live?: LiveFeed;
 }
 
 export interface CapacitySearch {
@@ -61,14 +64,18 @@ export async function searchCapacity(opts: CapacitySearchOptions): Promise<Capac
         `${fmtInt(clients)} clients, ${fmtNumber(plannedPublishRate(scenario))} msg/s planned, hold ${fmtMs(spec.holdMs)}`,
     );
     const { hosts, plan } = await planHosts(scenario, opts.hostChoice ?? {});
+    opts.live?.begin({ scenario, plannedRate: plannedPublishRate(scenario), step: k + 1, loadFactor: factor });
     const { result, nothingConnected } = await coordinate({
       loaded: { ...loaded, scenario },
       hosts,
       plan,
       progress,
       interrupt: opts.interrupt,
+      live: opts.live,
     });
     const step = stepFromResult(k, factor, clients, result);
+    opts.live?.finish(result);
+    opts.live?.event('step-verdict', { ...step });
     out.steps.push(step);
     out.results.push(result);
     await opts.onStep?.(step, result);
@@ -91,7 +98,16 @@ async function warmUp(opts: CapacitySearchOptions, holdMs: number): Promise<void
   scenario.thresholds = {};
   progress.note(`── warm-up at load factor ${fmtFraction(factor)} for ${fmtMs(holdMs)} (not judged, not recorded)`);
   const { hosts, plan } = await planHosts(scenario, opts.hostChoice ?? {});
-  const { result } = await coordinate({ loaded: { ...loaded, scenario }, hosts, plan, progress, interrupt: opts.interrupt });
+  opts.live?.begin({ scenario, plannedRate: plannedPublishRate(scenario), label: 'warm-up' });
+  const { result } = await coordinate({
+    loaded: { ...loaded, scenario },
+    hosts,
+    plan,
+    progress,
+    interrupt: opts.interrupt,
+    live: opts.live,
+  });
+  opts.live?.finish(result);
   const s = stepFromResult(-1, factor, fleetClients(scenario), result);
   progress.note(
     `   warm-up done: ${fmtInt(s.connections)}/${fmtInt(s.clients)} connected, connect p99 ${s.connectSamples ? fmtMs(s.connectP99Ms) : '–'}`,

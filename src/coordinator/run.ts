@@ -11,6 +11,7 @@ import type { ShardGroupSlice } from '../engine/slices.ts';
 import { fleetClients } from '../plan/fleet-totals.ts';
 import type { ShardResult } from '../engine/samples.ts';
 import { Progress } from '../report/progress.ts';
+import type { LiveFeed } from '../report/live/feed.ts';
 import { mergeResults } from './merge.ts';
 
 export interface CoordinatorOptions {
@@ -23,6 +24,8 @@ export interface CoordinatorOptions {
   interrupt: Promise<void>;
   /** Lead time between the start barrier and the first send, ms. */
   barrierLeadMs?: number;
+  /** Live outputs (Prometheus, events, progress block), fed from the same merged seconds. */
+  live?: LiveFeed;
 }
 
 export interface RunOutcome {
@@ -53,7 +56,9 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
     const list = pending.get(t);
     if (!list) return;
     pending.delete(t);
-    progress.point(mergeSamples(list), totalClients, phase);
+    const point = mergeSamples(list);
+    opts.live?.second(list, point);
+    progress.point(point, totalClients, phase);
   };
   for (const host of hosts) {
     host.onSample = (s) => {
@@ -67,6 +72,7 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
       host.info.complete = false;
       host.info.note = reason;
       progress.note(`host ${host.info.id} lost: ${reason}`);
+      opts.live?.hostLost(host.info.id, reason);
     };
   }
 
@@ -88,6 +94,7 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
       const lead = opts.barrierLeadMs ?? 200 + Math.ceil(totalClients / 100);
       const startAt = performance.timeOrigin + performance.now() + lead;
       phase = 'steady';
+      opts.live?.steadyAt(startAt - runStartMs);
       progress.note(
         `${connected}/${totalClients} connected; steady state for ${scenario.durationMs / 1000}s` +
           (missing.subscriptions.length ? ` (${missing.subscriptions.length} subscriptions not held)` : ''),

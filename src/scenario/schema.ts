@@ -59,6 +59,11 @@ export const scenarioSchema = section(
     capacity: capacitySection.optional(),
     migration: migrationSection.optional(),
     stages: stagesSection.optional(),
+    metricsPort: integer(
+      0,
+      65535,
+      'serve Prometheus /metrics on this port while running (0 = any free port; --metrics-port wins)',
+    ).optional(),
     thresholds: map(thresholdValue, 'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }').prefault({}),
   },
   'fleetstorm scenario (schema 1)',
@@ -77,6 +82,7 @@ export const scenarioSchema = section(
   ...(s.migration ? { migration: s.migration } : {}),
   ...(s.stages ? { stages: s.stages } : {}),
   thresholds: s.thresholds,
+  ...(s.metricsPort !== undefined ? { metricsPort: s.metricsPort } : {}),
 }));
 
 const crossChecks: CrossCheck[] = [checkBroker, checkGroups, checkRun, checkThresholds];

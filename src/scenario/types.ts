@@ -176,6 +176,8 @@ export interface Scenario {
   stages?: StageSpec[];
   /** Threshold expressions keyed by metric path, e.g. `connect.p99: "< 500ms"`. */
   thresholds: Record<string, string | { expr: string; abortOnFail?: boolean }>;
+  /** Port of the live Prometheus endpoint (`--metrics-port` overrides it); absent = off. */
+  metricsPort?: number;
 }
 
 /** What the loader returns: the scenario plus what must never reach an output. */

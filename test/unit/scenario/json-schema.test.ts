@@ -32,6 +32,7 @@ describe('scenario.schema.json', () => {
       'capacity',
       'migration',
       'stages',
+      'metricsPort',
       'thresholds',
     ]);
   });
