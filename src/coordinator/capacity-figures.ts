@@ -23,7 +23,7 @@ export function stepFromResult(k: number, factor: number, clients: number, resul
     lossRate: s.messages.lossRate,
     errors,
     thresholds,
-    ok: isGoodStep({ errors, thresholds, interrupted: result.interrupted }),
+    ok: isGoodStep({ errors, thresholds, interrupted: result.interrupted }) && !result.aborted,
     interrupted: result.interrupted,
   };
 }

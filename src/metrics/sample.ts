@@ -30,13 +30,6 @@ export interface Sample {
   connect: string;
 }
 
-/** Sum of the groups' open connections. */
-export function sampleConnected(sample: Sample): number {
-  let n = 0;
-  for (const g of Object.values(sample.groups)) n += g.open;
-  return n;
-}
-
 /** p50/p99 in ms (3 decimals) of a histogram, 0 when it is empty. */
 export function p50p99Ms(h: Histogram): [number, number] {
   if (h.totalCount === 0) return [0, 0];

@@ -112,7 +112,7 @@ describe('parseThresholds reports every problem with its path', () => {
       { path: 'thresholds["connections.failed"]', message: "unit '%' does not fit connections.failed (a count; use a plain number)" },
       { path: 'thresholds["throughput.publishedPerSec"]', message: 'must be a condition such as "< 500ms" (or { expr, abortOnFail })' },
       { path: 'thresholds["connect.max"]', message: 'abortOnFail must be true or false' },
-      { path: 'thresholds["connect.min"]', message: "unknown key 'abort' (allowed: expr, abortOnFail)" },
+      { path: 'thresholds["connect.min"]', message: "unknown key 'abort' (allowed: expr, abortOnFail, abortGrace)" },
     ]);
     expect(parsed).toHaveLength(1);
     expect(parsed[0]).toMatchObject({ key: 'connect.p99', condition: '< 500ms', op: '<', limit: 500, abortOnFail: true });
