@@ -44,5 +44,6 @@ describeWithMosquitto('truth: abortOnFail', () => {
     expect(r.interrupted).toBe(false);
     expect(r.thresholds.find((t) => t.expr === 'endToEnd.p99 < 0.001ms')!.ok).toBe(false);
     expect(run.stderr).toContain('aborted by endToEnd.p99 < 0.001ms');
+    console.log(`aborted ${afterSteady} ms after steady start; run ${r.run.durationMs} ms; wall ${wallMs} ms`);
   });
 });
