@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { ShardResult } from '../engine/samples.ts';
 import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
-import { mergeTimelines } from '../metrics/sample.ts';
+import { mergeTimelines, openByGroup, type Sample } from '../metrics/sample.ts';
 import { steadyFromSamples, wholeSeconds, type SteadyCounts } from '../metrics/steady.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
 import type { CohortSummary, HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../result/types.ts';
@@ -42,9 +42,10 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
 
   const groups: Record<string, Summary> = {};
   const groupTotals: GroupTotals[] = [];
+  const peaks = peaksByGroup(shards);
   for (const g of scenario.groups) {
     const parts = shards.map((s) => s.groups[g.name]).filter((x): x is GroupTotals => x !== undefined);
-    const totals = mergeGroupTotals(parts, peakOf(shards, g.name));
+    const totals = mergeGroupTotals(parts, peaks[g.name] ?? 0);
     groupTotals.push(totals);
     const fallback = fromSamples.groups[g.name] ?? { seconds: fromSamples.seconds, published: 0, received: 0 };
     groups[g.name] = steadySummary(totals, exactSeconds, fallback, {});
@@ -143,13 +144,17 @@ function labelPhases(timeline: TimelinePoint[], steady: { first: number; last: n
   }
 }
 
-/** Highest number of this group's connections open at the same wall-clock second across hosts. */
-function peakOf(shards: ShardResult[], group: string): number {
-  const byT = new Map<number, number>();
+/** Per group: the highest number of its connections open at the same wall-clock second across hosts. */
+function peaksByGroup(shards: ShardResult[]): Record<string, number> {
+  const byT = new Map<number, Sample[]>();
   for (const s of shards)
     for (const sample of s.samples) {
-      const g = sample.groups[group];
-      if (g) byT.set(sample.t, (byT.get(sample.t) ?? 0) + g.open);
+      const list = byT.get(sample.t);
+      if (list) list.push(sample);
+      else byT.set(sample.t, [sample]);
     }
-  return Math.max(0, ...byT.values());
+  const peaks: Record<string, number> = {};
+  for (const samples of byT.values())
+    for (const [name, open] of Object.entries(openByGroup(samples))) peaks[name] = Math.max(peaks[name] ?? 0, open);
+  return peaks;
 }
