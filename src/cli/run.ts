@@ -105,6 +105,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const reasons = Object.keys(result.summary.errors).join(', ') || 'unknown';
     throw new RunError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`);
   }
+  // An abortOnFail gate stopped the run: a failed gate, whatever the final figures say.
+  if (result.aborted) return EXIT_GATE_FAILED;
   // A lost host means part of the fleet's figures are missing: the run was not carried out whole.
   if (result.interrupted || result.run.hosts.some((h) => !h.complete)) return EXIT_RUN_FAILED;
   if (result.thresholds.some((t) => !t.ok)) return EXIT_GATE_FAILED;

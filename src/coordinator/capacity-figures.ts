@@ -23,7 +23,7 @@ export function stepFromResult(k: number, factor: number, clients: number, resul
     lossRate: s.messages.lossRate,
     errors,
     thresholds,
-    ok: isGoodStep({ errors, thresholds, interrupted: result.interrupted }),
+    ok: isGoodStep({ errors, thresholds, interrupted: result.interrupted }) && !result.aborted,
     interrupted: result.interrupted,
   };
 }
@@ -46,10 +46,15 @@ export function dominantError(errors: Record<string, number>): { reason: string;
   return best ? { ...best, total } : null;
 }
 
-/** What broke a bad step: its first failing threshold in scenario order, else its dominant error. */
+/**
+ * What broke a bad step: its first failing threshold in scenario order, else its dominant error.
+ * The implicit connections.failed gate comes last: the errors behind it (refused, timed out) say more.
+ */
 export function brokeFirstAt(step: CapacityStep): BrokeFirst | null {
-  const failed = step.thresholds.find((t) => !t.ok);
+  const failed = step.thresholds.find((t) => !t.ok && !t.implicit);
   if (failed) return { kind: 'threshold', expr: failed.expr, value: failed.value };
   const dominant = dominantError(step.errors);
-  return dominant ? { kind: 'errors', ...dominant } : null;
+  if (dominant) return { kind: 'errors', ...dominant };
+  const implicit = step.thresholds.find((t) => !t.ok);
+  return implicit ? { kind: 'threshold', expr: implicit.expr, value: implicit.value } : null;
 }

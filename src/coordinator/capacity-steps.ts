@@ -11,6 +11,7 @@
 //
 // Each step holds the steady state for `holdMs` instead of the scenario's duration.
 
+import { applyScale } from '../scenario/schema-run-checks.ts';
 import type { CapacitySpec, Scenario } from '../scenario/types.ts';
 
 /** Floating-point noise trimmed: 0.25 + 3·0.25 is 1, not 0.9999999999999999. */
@@ -22,26 +23,27 @@ export function stepFactors(spec: Pick<CapacitySpec, 'start' | 'step' | 'maxStep
   return Array.from({ length: spec.maxSteps }, (_, k) => stepFactor(spec, k));
 }
 
-export function scaledCount(count: number, factor: number): number {
-  return Math.max(1, Math.round(count * factor));
-}
-
 /** A copy of the scenario at one step's load; the input is left untouched. */
 export function scenarioAtFactor(scenario: Scenario, vary: CapacitySpec['vary'], factor: number, holdMs: number): Scenario {
   const out = structuredClone(scenario);
   out.durationMs = holdMs;
   // A step is one steady hold at one load: a load profile would override the hold.
   delete out.stages;
-  const moreClients = vary === 'connections' || vary === 'both';
-  for (const g of out.groups) {
-    if (moreClients) {
-      g.count = scaledCount(g.count, factor);
-      g.connectRate = g.connectRate * factor;
-    }
+  // `both` is exactly the scenario's own `scale`; `connections` is that fleet with its rates kept.
+  if (vary === 'both') out.groups = applyScale(out.groups, factor);
+  else if (vary === 'connections') {
+    out.groups = applyScale(out.groups, factor).map((g, k) => ({
+      ...g,
+      publish: out.groups[k]!.publish,
+      commands: out.groups[k]!.commands,
+    }));
+  } else {
     // Commands scale like publish streams.
-    for (const p of [...g.publish, ...(g.commands ?? [])]) {
-      if (p.totalRate !== undefined && vary !== 'connections') p.totalRate *= factor;
-      if (p.rate !== undefined && vary === 'rate') p.rate *= factor;
+    for (const g of out.groups) {
+      for (const p of [...g.publish, ...(g.commands ?? [])]) {
+        if (p.totalRate !== undefined) p.totalRate *= factor;
+        if (p.rate !== undefined) p.rate *= factor;
+      }
     }
   }
   return out;

@@ -1,10 +1,13 @@
 // Many hosts' ShardResults → one result.json. Counts add, histograms add bucket by bucket,
-// timelines align by second; percentiles are computed only after merging.
+// timelines align by wall-clock second (every host counts t from the same run start);
+// percentiles are computed only after merging. Rates and gated latencies cover the steady
+// window only (metrics/steady.ts).
 
 import os from 'node:os';
 import type { ShardResult } from '../engine/samples.ts';
 import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
-import { mergeTimelines } from '../metrics/sample.ts';
+import { mergeTimelines, openByGroup, type Sample } from '../metrics/sample.ts';
+import { steadyFromSamples, wholeSeconds, type SteadyCounts } from '../metrics/steady.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
 import type { CohortSummary, HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../result/types.ts';
 import { LATENCY_NAMES, RESULT_SCHEMA } from '../result/types.ts';
@@ -14,7 +17,8 @@ import { VERSION } from '../version.ts';
 export interface RunMeta {
   loaded: LoadedScenario;
   brokers: string[];
-  startedAt: number; // wall ms
+  /** Wall-scale ms the hosts count timeline seconds from (the runStartMs given to prepare). */
+  startedAt: number;
   endedAt: number;
   hosts: HostInfo[];
   interrupted: boolean;
@@ -27,20 +31,29 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
   const steadyEnds = shards.map((s) => s.steadyEndMs).filter((x): x is number => x !== null);
   const steadyStart = steadyStarts.length ? Math.min(...steadyStarts) : null;
   const steadyEnd = steadyEnds.length ? Math.max(...steadyEnds) : null;
-  const steadySeconds = steadyStart !== null && steadyEnd !== null ? Math.max(0, (steadyEnd - steadyStart) / 1000) : 0;
+  const window =
+    steadyStart !== null && steadyEnd !== null ? { fromMs: steadyStart - meta.startedAt, toMs: steadyEnd - meta.startedAt } : null;
+  const fromSamples = steadyFromSamples(
+    shards.map((s) => s.samples),
+    window,
+  );
+  labelPhases(timeline, fromSamples.seconds > 0 ? wholeSeconds(window!) : null);
+  const exactSeconds = window ? Math.max(0, (window.toMs - window.fromMs) / 1000) : 0;
 
   const groups: Record<string, Summary> = {};
   const groupTotals: GroupTotals[] = [];
+  const peaks = peaksByGroup(shards);
   for (const g of scenario.groups) {
     const parts = shards.map((s) => s.groups[g.name]).filter((x): x is GroupTotals => x !== undefined);
-    const peak = peakOf(timeline, shards, g.name);
-    const totals = mergeGroupTotals(parts, peak);
+    const totals = mergeGroupTotals(parts, peaks[g.name] ?? 0);
     groupTotals.push(totals);
-    groups[g.name] = summaryOf(totals, steadySeconds);
+    const fallback = fromSamples.groups[g.name] ?? { seconds: fromSamples.seconds, published: 0, received: 0 };
+    groups[g.name] = steadySummary(totals, exactSeconds, fallback, {});
   }
   const total = mergeGroupTotals(groupTotals, Math.max(0, ...timeline.map((p) => p.connected)));
   const histograms = {} as Record<LatencyName, string>;
   for (const name of LATENCY_NAMES) histograms[name] = mergeEncoded(groupTotals.map((t) => t.histograms[name]));
+  const summary = steadySummary(total, exactSeconds, fromSamples.all, fromSamples.seconds > 0 ? { endToEnd: fromSamples.endToEnd } : {});
 
   return {
     schema: RESULT_SCHEMA,
@@ -61,6 +74,7 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
       brokers: meta.brokers,
       steadyStartMs: steadyStart !== null ? Math.round(steadyStart - meta.startedAt) : null,
       steadyEndMs: steadyEnd !== null ? Math.round(steadyEnd - meta.startedAt) : null,
+      steadySeconds: total.steady ? exactSeconds : fromSamples.seconds,
       schedule: {
         late: shards.reduce((n, s) => n + s.schedule.late, 0),
         maxLagMs: Math.max(0, ...shards.map((s) => s.schedule.maxLagMs)),
@@ -70,7 +84,7 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
         ? { stages: scenario.stages.map((st) => ({ ...st, startMs: Math.round(steadyStart - meta.startedAt + st.startMs) })) }
         : {}),
     },
-    summary: summaryOf(total, steadySeconds),
+    summary,
     groups,
     timeline,
     histograms,
@@ -105,21 +119,42 @@ function mergeCohorts(scenario: LoadedScenario['scenario'], shards: ShardResult[
   return { from: scenario.broker.urls[m.from], to: scenario.broker.urls[m.to], bridged: m.bridged, cohorts };
 }
 
-function summaryOf(totals: GroupTotals, steadySeconds: number): Summary {
-  // Every publish happens inside the steady window by construction, so rate = count / window.
-  const steady =
-    steadySeconds > 0 ? { seconds: steadySeconds, published: totals.counters.published, received: totals.counters.received } : null;
-  return buildSummary(totals, steady);
+/**
+ * A summary whose rates and latencies cover the steady window: the engine's own record when every
+ * shard sent one, else the whole seconds of the per-second samples (`fromSamples`).
+ */
+function steadySummary(
+  totals: GroupTotals,
+  exactSeconds: number,
+  fromSamples: SteadyCounts,
+  sampleLatency: Partial<Record<LatencyName, string>>,
+): Summary {
+  if (totals.steady && exactSeconds > 0) {
+    const { published, received, histograms } = totals.steady;
+    return buildSummary(totals, { seconds: exactSeconds, published, received }, histograms);
+  }
+  return buildSummary(totals, fromSamples.seconds > 0 ? fromSamples : null, sampleLatency);
 }
 
-/** Highest number of this group's connections open at the same second across hosts. */
-function peakOf(timeline: TimelinePoint[], shards: ShardResult[], group: string): number {
-  const byT = new Map<number, number>();
+/** Marks each point before, inside or after the steady window's whole seconds. */
+function labelPhases(timeline: TimelinePoint[], steady: { first: number; last: number } | null): void {
+  for (const p of timeline) {
+    if (!steady) p.phase = 'before';
+    else p.phase = p.t < steady.first ? 'before' : p.t > steady.last ? 'after' : 'steady';
+  }
+}
+
+/** Per group: the highest number of its connections open at the same wall-clock second across hosts. */
+function peaksByGroup(shards: ShardResult[]): Record<string, number> {
+  const byT = new Map<number, Sample[]>();
   for (const s of shards)
     for (const sample of s.samples) {
-      const g = sample.groups[group];
-      if (g) byT.set(sample.t, (byT.get(sample.t) ?? 0) + g.open);
+      const list = byT.get(sample.t);
+      if (list) list.push(sample);
+      else byT.set(sample.t, [sample]);
     }
-  void timeline;
-  return Math.max(0, ...byT.values());
+  const peaks: Record<string, number> = {};
+  for (const samples of byT.values())
+    for (const [name, open] of Object.entries(openByGroup(samples))) peaks[name] = Math.max(peaks[name] ?? 0, open);
+  return peaks;
 }

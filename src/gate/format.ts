@@ -18,8 +18,13 @@ export function formatNumber(x: number | null): string {
 
 export function formatThresholdTable(results: readonly ThresholdResult[]): string {
   if (results.length === 0) return 'no thresholds';
-  const rows = results.map((r) => [r.ok ? 'PASS' : 'FAIL', r.expr, r.value === null ? 'no data' : formatNumber(r.value)]);
+  const rows = results.map((r) => [r.ok ? 'PASS' : 'FAIL', r.expr + implicitNote(r), r.value === null ? 'no data' : formatNumber(r.value)]);
   return textTable([['', 'threshold', 'value'], ...rows]);
+}
+
+/** " (implicit)" for a gate the scenario did not write (connections.failed == 0), else "". */
+export function implicitNote(r: Pick<ThresholdResult, 'implicit'>): string {
+  return r.implicit ? ' (implicit)' : '';
 }
 
 const VERDICT_LABEL: Record<Verdict, string> = { ok: 'ok', better: 'BETTER', regression: 'REGRESSION', 'no-data': 'no data' };

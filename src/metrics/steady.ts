@@ -1,48 +1,88 @@
-// Steady-state throughput from per-second counts. The window is only known at the end of a run
-// (and is decided by the coordinator, not by any one host), so per-second published/received
-// are kept per group and summed over the whole seconds that lie inside the window.
+// The one home of the steady window `[steadyStartMs, steadyEndMs)` (ms since the run started).
+// `throughput.*PerSec` and the end-to-end latency that gates and capacity read count only what
+// lies inside it; the connect phase before and the drain after stay in the totals and the
+// timeline.
+//
+// Timeline point t covers the wall-clock second [(t−1)·1000, t·1000). The window rarely starts on
+// a second, so the steady figures come from the seconds that lie wholly inside it: a rate is
+// always count-in-those-seconds / number-of-those-seconds. A window shorter than one whole second
+// has no steady figures (rates 0, latency empty) rather than figures diluted by the ramp.
 
-export interface SteadyTotals {
+import type { LatencyName } from '../result/types.ts';
+import { mergeEncoded } from './histogram.ts';
+import type { Sample } from './sample.ts';
+
+/** Published/received within the steady window and the window's length in seconds. */
+export interface SteadyCounts {
   seconds: number;
   published: number;
   received: number;
 }
 
-/** Keyed by group name; ALL is the whole run. */
-export const ALL = '*';
+/**
+ * What an engine may record itself, by intended send time inside the window (exact, no
+ * whole-second rounding): counts and the latencies of those messages only. When every shard of
+ * a group carries it, it wins over the per-second samples.
+ */
+export interface SteadyRecord {
+  published: number;
+  received: number;
+  /** Encoded histograms (µs) of the window's messages; '' or absent when none. */
+  histograms: Partial<Record<LatencyName, string>>;
+}
 
-export class SteadyWindowCounter {
-  /** group → t → [published, received] in the interval (t-1, t] seconds. */
-  private readonly perSecond = new Map<string, Map<number, [number, number]>>();
+export interface SteadyWindow {
+  fromMs: number;
+  toMs: number;
+}
 
-  add(group: string, t: number, published: number, received: number): void {
-    for (const key of [group, ALL]) {
-      let series = this.perSecond.get(key);
-      if (!series) this.perSecond.set(key, (series = new Map()));
-      const cell = series.get(t);
-      if (cell) {
-        cell[0] += published;
-        cell[1] += received;
-      } else series.set(t, [published, received]);
-    }
-  }
+/** The timeline points lying wholly inside the window: t from `first` to `last`. */
+export function wholeSeconds(w: SteadyWindow): { first: number; last: number; seconds: number } {
+  const first = Math.ceil(w.fromMs / 1000) + 1;
+  const last = Math.floor(w.toMs / 1000);
+  return { first, last, seconds: Math.max(0, last - first + 1) };
+}
 
-  /**
-   * Sums the intervals (t-1, t] that lie wholly inside [startMs, endMs]. `seconds` is the number
-   * of such whole seconds, so a rate is always count-in-window / length-of-window.
-   */
-  totals(group: string, startMs: number, endMs: number): SteadyTotals {
-    const first = Math.ceil(startMs / 1000) + 1; // first t whose interval starts at/after startMs
-    const last = Math.floor(endMs / 1000);
-    const out: SteadyTotals = { seconds: Math.max(0, last - first + 1), published: 0, received: 0 };
-    const series = this.perSecond.get(group);
-    if (!series || out.seconds === 0) return out;
-    for (const [t, [p, r]] of series) {
-      if (t >= first && t <= last) {
-        out.published += p;
-        out.received += r;
+/** The steady figures read off the per-second samples of every host. */
+export interface SteadyFromSamples {
+  seconds: number;
+  /** Per group name: published/received in the window's whole seconds. */
+  groups: Record<string, SteadyCounts>;
+  all: SteadyCounts;
+  /** Every host's end-to-end histogram over the same seconds (run-wide; samples are not per group). */
+  endToEnd: string;
+}
+
+export function steadyFromSamples(perHost: readonly (readonly Sample[])[], w: SteadyWindow | null): SteadyFromSamples {
+  const { first, last, seconds } = w ? wholeSeconds(w) : { first: 1, last: 0, seconds: 0 };
+  const all: SteadyCounts = { seconds, published: 0, received: 0 };
+  const groups: Record<string, SteadyCounts> = {};
+  const e2e: string[] = [];
+  for (const series of perHost) {
+    for (const s of series) {
+      if (s.t < first || s.t > last) continue;
+      e2e.push(s.endToEnd);
+      for (const [name, g] of Object.entries(s.groups)) {
+        const counts = (groups[name] ??= { seconds, published: 0, received: 0 });
+        counts.published += g.delta.published;
+        counts.received += g.delta.received;
+        all.published += g.delta.published;
+        all.received += g.delta.received;
       }
     }
-    return out;
   }
+  return { seconds, groups, all, endToEnd: seconds > 0 ? mergeEncoded(e2e) : '' };
+}
+
+/** Engine-recorded steady figures added over shards; null unless every part carries them. */
+export function mergeSteadyRecords(parts: readonly (SteadyRecord | undefined)[]): SteadyRecord | null {
+  if (parts.length === 0 || parts.some((p) => p === undefined)) return null;
+  const out: SteadyRecord = { published: 0, received: 0, histograms: {} };
+  const names = new Set(parts.flatMap((p) => Object.keys(p!.histograms) as LatencyName[]));
+  for (const p of parts) {
+    out.published += p!.published;
+    out.received += p!.received;
+  }
+  for (const name of names) out.histograms[name] = mergeEncoded(parts.map((p) => p!.histograms[name] ?? ''));
+  return out;
 }

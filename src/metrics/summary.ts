@@ -8,6 +8,7 @@ import type { CounterValues, ErrorCounts, GroupCounters } from './counters.ts';
 import { addCounters, addErrors, errorsToRecord, snapshotCounters, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';
 import { createLatencyHistogram, encodeHistogram, mergeEncoded, summarize, summarizeEncoded } from './histogram.ts';
+import { mergeSteadyRecords, type SteadyCounts, type SteadyRecord } from './steady.ts';
 
 export type LatencyHistograms = Record<LatencyName, Histogram>;
 
@@ -30,13 +31,8 @@ export interface GroupTotals {
   errors: ErrorCounts;
   /** HdrHistogram compressed base64, microseconds. */
   histograms: Record<LatencyName, string>;
-}
-
-/** Published/received within the steady-state window and the window's length. */
-export interface SteadyCounts {
-  seconds: number;
-  published: number;
-  received: number;
+  /** Figures of the messages whose intended send time lies in the steady window, when the engine records them. */
+  steady?: SteadyRecord;
 }
 
 export function groupTotalsOf(counters: GroupCounters, histograms: LatencyHistograms): GroupTotals {
@@ -74,7 +70,8 @@ export function mergeGroupTotals(list: readonly GroupTotals[], timelinePeak?: nu
   }
   const histograms = {} as Record<LatencyName, string>;
   for (const name of LATENCY_NAMES) histograms[name] = mergeEncoded(list.map((t) => t.histograms[name]));
-  return { counters, peakConcurrent: peak, errors, histograms };
+  const steady = mergeSteadyRecords(list.map((t) => t.steady));
+  return { counters, peakConcurrent: peak, errors, histograms, ...(steady ? { steady } : {}) };
 }
 
 function rate(count: number, seconds: number): number {
@@ -88,6 +85,7 @@ function round3(x: number): number {
 /**
  * Throughput is over the steady-state window only; with no window (the run never reached steady
  * state, or it lasted under a second) both rates are 0 rather than a figure diluted by the ramp.
+ * `steadyLatency` replaces the whole-run latency of the names it carries (see metrics/steady.ts).
  * lost = max(0, expected − unique deliveries), unique = received − duplicated.
  */
 export function buildSummary(
@@ -98,13 +96,14 @@ export function buildSummary(
     histograms: Record<LatencyName, string | Histogram>;
   },
   steady: SteadyCounts | null,
+  steadyLatency: Partial<Record<LatencyName, string>> = {},
 ): Summary {
   const c = totals.counters;
   const unique = c.received - c.duplicated;
   const lost = Math.max(0, c.expected - unique);
   const latencyMs = {} as Summary['latencyMs'];
   for (const name of LATENCY_NAMES) {
-    const h = totals.histograms[name];
+    const h = steadyLatency[name] ?? totals.histograms[name];
     latencyMs[name] = typeof h === 'string' ? summarizeEncoded(h) : summarize(h);
   }
   return {

@@ -53,6 +53,28 @@ export function counterIncrease(points: Point[], from: number, to = Infinity): n
   return end <= start ? 0 : c[end]![1] - c[start]![1];
 }
 
+/**
+ * A counter between its first and last sample inside [from, to]: like with like, no value
+ * carried in from before the window. Null with fewer than two samples inside.
+ */
+export function increaseInside(points: Point[], from: number, to: number): { from: number; to: number; increase: number } | null {
+  const c = cumulative(points);
+  const inside = c.filter(([t]) => t >= from && t <= to);
+  if (inside.length < 2) return null;
+  const first = inside[0]!;
+  const last = inside[inside.length - 1]!;
+  return last[0] > first[0] ? { from: first[0], to: last[0], increase: last[1] - first[1] } : null;
+}
+
+/** Median time between consecutive points, undefined with fewer than two. */
+export function medianSpacing(points: Point[]): number | undefined {
+  const gaps = points
+    .slice(1)
+    .map(([t], i) => t - points[i]![0])
+    .sort((a, b) => a - b);
+  return gaps.length ? gaps[gaps.length >> 1] : undefined;
+}
+
 /** Counter increase per second over [from, to]; undefined for an empty window or series. */
 export function counterRate(points: Point[], from: number, to: number): number | undefined {
   if (points.length < 2 || !(to > from)) return undefined;

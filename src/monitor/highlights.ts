@@ -2,7 +2,7 @@
 // sources gave. Names differ per broker, so each figure has a list of the series that carry it;
 // $SYS is preferred over Prometheus when both carry a figure (it is the broker's own count).
 
-import { counterIncrease, counterRate, peakOfSum } from './derive.ts';
+import { counterIncrease, counterRate, increaseInside, medianSpacing, peakOfSum } from './derive.ts';
 import type { BrokerHighlights, BrokerSource, Point } from '../result/broker-side.ts';
 
 interface Carriers {
@@ -99,26 +99,61 @@ export function deriveHighlights(sources: BrokerSource[], window: RunWindow): Br
   const monitors = sources.filter((s) => s.kind === 'sys' && Object.keys(s.series).length > 0).length;
   if (monitors > 0 && connected !== undefined) h.monitorClients = monitors;
 
-  const counters: Array<[Figure, 'messagesReceived' | 'messagesSent' | 'dropped', 'messagesReceivedPerSec' | 'messagesSentPerSec' | null]> =
-    [
-      ['received', 'messagesReceived', 'messagesReceivedPerSec'],
-      ['sent', 'messagesSent', 'messagesSentPerSec'],
-      ['dropped', 'dropped', null],
-    ];
-  for (const [figure, total, rate] of counters) {
+  for (const [figure, total] of [
+    ['received', 'messagesReceived'],
+    ['sent', 'messagesSent'],
+    ['dropped', 'dropped'],
+  ] as const) {
     const series = carriersOf(sources, figure);
-    if (series.length === 0) continue;
-    h[total] = sum(series.map((s) => counterIncrease(s, 0)));
-    if (rate) {
-      const rates = series.map((s) => counterRate(s, window.steadyFrom, window.steadyTo));
-      if (rates.every((r) => r !== undefined)) h[rate] = round(sum(rates as number[]), 1);
-    }
+    if (series.length > 0) h[total] = sum(series.map((s) => counterIncrease(s, 0)));
   }
+  const received = carriersOf(sources, 'received');
+  if (received.length > 0) {
+    h.runSamples = { fromSec: Math.min(...received.map((s) => s[0]![0])), toSec: Math.max(...received.map((s) => s[s.length - 1]![0])) };
+  }
+  Object.assign(h, steadyFigures(sources, window));
 
   const heap = peakOfSum(carriersOf(sources, 'heap'), 0);
   if (heap !== undefined) h.heapBytes = heap;
   const cpu = carriersOf(sources, 'cpuSeconds').map((s) => counterRate(s, window.steadyFrom, window.steadyTo));
   if (cpu.length > 0 && cpu.every((c) => c !== undefined)) h.cpu = round(sum(cpu as number[]), 3);
+  return h;
+}
+
+/**
+ * The steady-window rates from the broker's samples inside the window only (first to last), or,
+ * with fewer than two samples there, a note saying so and how often the broker samples.
+ */
+function steadyFigures(sources: BrokerSource[], window: RunWindow): BrokerHighlights {
+  const h: BrokerHighlights = {};
+  // Mosquitto's uptime counts the broker's own seconds, so the step between two of its values is
+  // its update period exactly, even from the retained value seen on subscribing. Mosquitto
+  // updates when more than sys_interval whole seconds have passed: every sys_interval + 1 s.
+  const uptime = sources.map((s) => s.series['$SYS/broker/uptime'] ?? []).find((p) => p.length > 1);
+  const period = uptime ? medianSpacing(uptime.map(([, v]): Point => [v, v])) : medianSpacing(carriersOf(sources, 'received')[0] ?? []);
+  if (period !== undefined) h.sampleIntervalSec = round(period, 1);
+  const every =
+    period === undefined
+      ? 'sampling interval unknown'
+      : uptime
+        ? `sys_interval ${round(period - 1, 1)} s (a $SYS update every ${round(period, 1)} s)`
+        : `one broker sample every ${round(period, 1)} s`;
+  for (const [figure, rate, key] of [
+    ['received', 'messagesReceivedPerSec', 'received'],
+    ['sent', 'messagesSentPerSec', 'sent'],
+  ] as const) {
+    const series = carriersOf(sources, figure);
+    if (series.length === 0) continue;
+    const spans = series.map((s) => increaseInside(s, window.steadyFrom, window.steadyTo));
+    if (spans.some((x) => x === null)) {
+      h.notEnoughSamples = `not enough broker samples: ${every}`;
+      continue;
+    }
+    const ok = spans as { from: number; to: number; increase: number }[];
+    h[rate] = round(sum(ok.map((x) => x.increase / (x.to - x.from))), 1);
+    const span = (h.steadySamples ??= { fromSec: Math.min(...ok.map((x) => x.from)), toSec: Math.max(...ok.map((x) => x.to)) });
+    span[key] = sum(ok.map((x) => x.increase));
+  }
   return h;
 }
 

@@ -1,31 +1,44 @@
 // The cross-check printed at the end of a run: what the broker counted beside what fleetstorm
-// counted, so a gap between the two (messages fleetstorm lost that the broker says it dropped,
-// or never received) is visible without opening the report.
+// counted over the same span (monitor/cross-check.ts), so a gap between the two (messages the
+// broker says it dropped, or never received) is visible without opening the report.
 
 import type { Result } from '../result/types.ts';
 import type { BrokerSide } from '../result/broker-side.ts';
+import { crossCheck, type CrossRow } from './cross-check.ts';
 
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+const RATE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const fmt = (n: number) => INT.format(n);
 
-/** One line, e.g. `broker says: 2,001 clients connected (incl. 1 monitor), 40,000 msgs received, 0 dropped`; null without a broker section. */
-export function formatBrokerSummary(result: Pick<Result, 'broker' | 'summary'>): string | null {
+function value(row: CrossRow, which: 'broker' | 'fleetstorm'): string {
+  const f = row.kind === 'rate' ? (n: number) => `${RATE.format(n)}/s` : fmt;
+  if (which === 'broker') return row.broker === undefined ? '–' : f(row.broker);
+  if (row.fleetstorm === undefined) return '–';
+  return row.fleetstormHigh !== undefined && row.fleetstormHigh !== row.fleetstorm
+    ? `${f(row.fleetstorm)}–${f(row.fleetstormHigh)}`
+    : f(row.fleetstorm);
+}
+
+/**
+ * e.g. `broker says: clients connected (peak) 2,000 (fleetstorm 2,000) · rate in (steady state)
+ * 200/s (fleetstorm 200/s) · …`, then one line per figure that disagrees beyond what sampling
+ * explains; null without a broker section.
+ */
+export function formatBrokerSummary(result: Pick<Result, 'broker' | 'summary' | 'timeline'>): string | null {
   const broker: BrokerSide | undefined = result.broker;
   if (!broker) return null;
-  const h = broker.highlights;
-  const parts: string[] = [];
-  if (h.connected !== undefined) {
-    parts.push(`${fmt(h.connected)} clients connected${h.monitorClients ? ` (incl. ${h.monitorClients} monitor)` : ''}`);
-  }
-  if (h.messagesReceived !== undefined) parts.push(`${fmt(h.messagesReceived)} msgs received`);
-  if (h.dropped !== undefined) parts.push(`${fmt(h.dropped)} dropped`);
-  if (h.cpu !== undefined) parts.push(`${h.cpu.toFixed(2)} CPU cores`);
   const errors = broker.sources.filter((s) => s.error).map((s) => `${s.kind} ${s.url}: ${s.error}`);
-  if (parts.length === 0) {
+  const rows = crossCheck(result).filter((r) => r.broker !== undefined || r.note?.startsWith('not enough'));
+  if (rows.length === 0) {
     return `broker says: nothing usable${errors.length ? ` (${errors.join('; ')})` : ' (no $SYS counters or known Prometheus series)'}`;
   }
-  const m = result.summary.messages;
-  let line = `broker says: ${parts.join(', ')} · fleetstorm: ${fmt(result.summary.connections.peakConcurrent)} peak connected, ${fmt(m.published)} published, ${fmt(m.lost)} lost`;
-  if (errors.length) line += `\nbroker monitor: ${errors.join('; ')}`;
-  return line;
+  const parts = rows.map((r) =>
+    r.broker === undefined ? `${r.label}: ${r.note}` : `${r.label} ${value(r, 'broker')} (fleetstorm ${value(r, 'fleetstorm')})`,
+  );
+  const lines = [`broker says: ${parts.join(' · ')}`];
+  const monitors = broker.highlights.monitorClients;
+  if (monitors) lines[0] += ` · ${monitors} monitor connection(s) not counted`;
+  for (const r of rows.filter((x) => x.bad)) lines.push(`broker and fleetstorm disagree: ${r.label}${r.note ? ` (${r.note})` : ''}`);
+  if (errors.length) lines.push(`broker monitor: ${errors.join('; ')}`);
+  return lines.join('\n');
 }

@@ -40,7 +40,7 @@ export function formatRunSummary(result: Result): string {
   const rows = [header, ...Object.entries(result.groups).map(([n, s]) => row(n, s)), row('total', result.summary)];
   lines.push(textTable(rows));
   const t = result.summary.throughput;
-  lines.push(`throughput (steady state): published ${t.publishedPerSec}/s, received ${t.receivedPerSec}/s; latencies in ms`);
+  lines.push(`throughput (${steadyLabel(result.run)}): published ${t.publishedPerSec}/s, received ${t.receivedPerSec}/s; latencies in ms`);
   const errors = Object.entries(result.summary.errors).sort((a, b) => b[1] - a[1]);
   if (errors.length) lines.push(`errors: ${errors.map(([r, n]) => `${r} ×${n}`).join(', ')}`);
   const lost = result.run.hosts.filter((h) => !h.complete);
@@ -48,4 +48,10 @@ export function formatRunSummary(result: Result): string {
   if (result.thresholds.length) lines.push('', formatThresholdTable(result.thresholds));
   if (result.interrupted) lines.push('run was interrupted: figures cover the time it ran');
   return lines.join('\n');
+}
+
+/** "steady state, 29 s from 10.7 s": the window the rates and the gated end-to-end latency cover. */
+function steadyLabel(run: Result['run']): string {
+  if (run.steadySeconds === undefined || run.steadyStartMs === null) return 'steady state';
+  return `steady state, ${run.steadySeconds} whole s from ${Math.round(run.steadyStartMs / 100) / 10} s`;
 }

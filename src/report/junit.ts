@@ -3,6 +3,7 @@
 
 import { fmtMetricValue, splitThresholdExpr } from './html/format.ts';
 import type { Result } from '../result/types.ts';
+import { implicitNote } from '../gate/format.ts';
 
 /** Escapes text for XML content and double-quoted attributes; drops characters XML 1.0 forbids. */
 export function escapeXml(value: unknown): string {
@@ -25,7 +26,7 @@ export function renderJUnit(result: Result): string {
   const cases = result.thresholds.map((t) => {
     const { metric, condition } = splitThresholdExpr(t.expr);
     const actual = fmtMetricValue(metric, t.value);
-    const head = `    <testcase classname="fleetstorm.thresholds.${escapeXml(name)}" name="${escapeXml(t.expr)}" time="0">`;
+    const head = `    <testcase classname="fleetstorm.thresholds.${escapeXml(name)}" name="${escapeXml(t.expr + implicitNote(t))}" time="0">`;
     if (t.ok) return `${head}</testcase>`;
     const message = `expected ${metric} ${condition}, actual ${actual}`;
     return `${head}

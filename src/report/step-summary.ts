@@ -6,6 +6,7 @@ import type { CompareRowsLike } from '../result/compare-like.ts';
 import { fmtInt, fmtMetricValue, fmtMs, fmtPercent, fmtRate, splitThresholdExpr } from './html/format.ts';
 import { computeVerdict, describeBrokeFirst, whatBrokeFirst } from './html/verdict.ts';
 import type { Result } from '../result/types.ts';
+import { implicitNote } from '../gate/format.ts';
 
 export interface StepSummaryOptions {
   /** URLs or relative paths of the PNG charts / HTML report, linked at the end. */
@@ -46,7 +47,12 @@ export function renderStepSummary(result: Result, opts: StepSummaryOptions = {})
   if (result.thresholds.length > 0) {
     const rows = result.thresholds.map((t) => {
       const { metric, condition } = splitThresholdExpr(t.expr);
-      return [`\`${mdCell(metric)}\``, mdCell(condition), mdCell(fmtMetricValue(metric, t.value)), t.ok ? '✅ pass' : '❌ **FAIL**'];
+      return [
+        `\`${mdCell(metric)}\`${implicitNote(t)}`,
+        mdCell(condition),
+        mdCell(fmtMetricValue(metric, t.value)),
+        t.ok ? '✅ pass' : '❌ **FAIL**',
+      ];
     });
     out.push('### Thresholds', '', table(['metric', 'expected', ' measured', 'result'], rows), '');
   } else {

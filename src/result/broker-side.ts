@@ -37,6 +37,14 @@ export interface BrokerHighlights {
   heapBytes?: number;
   /** Average CPU over the steady-state window, in cores (1 = one core fully busy). */
   cpu?: number;
+  /** First and last sample of the received counter over the run (s since run start): what `messagesReceived` spans. */
+  runSamples?: { fromSec: number; toSec: number };
+  /** First and last broker sample inside the steady window, and the counters' increase between them. */
+  steadySamples?: { fromSec: number; toSec: number; received?: number; sent?: number };
+  /** Seconds between the broker's updates, as sampled (Mosquitto's sys_interval). */
+  sampleIntervalSec?: number;
+  /** Why the steady rates are missing, e.g. "not enough broker samples: sys_interval 10 s". */
+  notEnoughSamples?: string;
 }
 
 export interface BrokerSide {

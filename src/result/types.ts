@@ -77,6 +77,8 @@ export interface TimelinePoint {
   connectP99Ms: number;
   /** Errors that happened within the interval, by reason. */
   errors: Record<string, number>;
+  /** Where the second lies against the steady window: only 'steady' seconds feed rates and gated latencies. */
+  phase?: 'before' | 'steady' | 'after';
 }
 
 export interface HostInfo {
@@ -94,6 +96,8 @@ export interface ThresholdResult {
   expr: string;
   value: number | null;
   ok: boolean;
+  /** Applied without being written in the scenario (`connections.failed == 0`). */
+  implicit?: boolean;
 }
 
 export interface CohortSummary {
@@ -130,6 +134,8 @@ export interface Result {
     steadyStartMs: number | null;
     /** ms since start when publishing stopped and the drain began. */
     steadyEndMs: number | null;
+    /** Seconds the steady figures (throughput, gated latencies) cover: the window's whole seconds. */
+    steadySeconds?: number;
     /** Sends that left more than 10 ms after their scheduled time, and the worst lag (ms). */
     schedule?: { late: number; maxLagMs: number };
     /** What the broker says it is ($SYS/broker/version), where it says it. */
@@ -145,6 +151,8 @@ export interface Result {
   /** HdrHistogram compressed base64, values in microseconds. */
   histograms: Record<LatencyName, string>;
   thresholds: ThresholdResult[];
+  /** Set when a threshold with abortOnFail stopped the run: its expression and ms since the run started. */
+  aborted?: { threshold: string; atMs: number };
   /** The broker's own figures sampled during the run ($SYS, Prometheus), when monitoring ran. */
   broker?: BrokerSide;
   /** Present for migration rehearsals: the cut-over, cohort by cohort. */

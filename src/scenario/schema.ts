@@ -13,30 +13,35 @@ import { checkGroups, groupsSection } from './schema-group.ts';
 import { applyScale, checkRun, checkThresholds } from './schema-run-checks.ts';
 import { capacitySection, migrationSection, monitorSection, scaleField, stagesSection } from './schema-run.ts';
 
-type ThresholdValue = string | { expr: string; abortOnFail?: boolean };
+type ThresholdValue = string | { expr: string; abortOnFail?: boolean; abortGrace?: string };
 
-/** `"< 500ms"`, or `{ expr: "< 500ms", abortOnFail: true }` (the expression itself is parsed by gate/). */
+/** `"< 500ms"`, or `{ expr: "< 500ms", abortOnFail: true, abortGrace: "10s" }` (expression and grace are parsed by gate/). */
 const thresholdValue = leaf<ThresholdValue>(
   (v) => {
     if (typeof v === 'string') return { ok: true, value: v };
     if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const { expr, abortOnFail, ...rest } = v as Record<string, unknown>;
+      const { expr, abortOnFail, abortGrace, ...rest } = v as Record<string, unknown>;
       const unknown = Object.keys(rest);
-      if (unknown.length) return { ok: false, message: `unknown key "${unknown[0]}" (use expr and abortOnFail)` };
+      if (unknown.length) return { ok: false, message: `unknown key "${unknown[0]}" (use expr, abortOnFail and abortGrace)` };
       if (typeof expr !== 'string') return { ok: false, message: `expr must be a string, got ${describeValue(expr)}` };
       if (abortOnFail !== undefined && typeof abortOnFail !== 'boolean')
         return { ok: false, message: `abortOnFail must be true or false, got ${describeValue(abortOnFail)}` };
-      return { ok: true, value: abortOnFail === undefined ? { expr } : { expr, abortOnFail } };
+      if (abortGrace !== undefined && typeof abortGrace !== 'string')
+        return { ok: false, message: `abortGrace must be a duration such as "10s", got ${describeValue(abortGrace)}` };
+      return {
+        ok: true,
+        value: { expr, ...(abortOnFail === undefined ? {} : { abortOnFail }), ...(abortGrace === undefined ? {} : { abortGrace }) },
+      };
     }
     return { ok: false, message: `must be a string, got ${describeValue(v)}` };
   },
   {
-    description: 'expression, e.g. "< 500ms", or { expr, abortOnFail }',
+    description: 'expression, e.g. "< 500ms", or { expr, abortOnFail, abortGrace }',
     oneOf: [
       { type: 'string' },
       {
         type: 'object',
-        properties: { expr: { type: 'string' }, abortOnFail: { type: 'boolean' } },
+        properties: { expr: { type: 'string' }, abortOnFail: { type: 'boolean' }, abortGrace: { type: 'string' } },
         required: ['expr'],
         additionalProperties: false,
       },
@@ -64,7 +69,10 @@ export const scenarioSchema = section(
       65535,
       'serve Prometheus /metrics on this port while running (0 = any free port; --metrics-port wins)',
     ).optional(),
-    thresholds: map(thresholdValue, 'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail }').prefault({}),
+    thresholds: map(
+      thresholdValue,
+      'gates: metric path → expression, e.g. connect.p99: "< 500ms", or { expr, abortOnFail, abortGrace }',
+    ).prefault({}),
   },
   'fleetstorm scenario (schema 1)',
 ).transform((s): Scenario => ({

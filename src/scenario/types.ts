@@ -175,7 +175,7 @@ export interface Scenario {
   /** Load profile; when given, durationMs is the sum of the stage durations. */
   stages?: StageSpec[];
   /** Threshold expressions keyed by metric path, e.g. `connect.p99: "< 500ms"`. */
-  thresholds: Record<string, string | { expr: string; abortOnFail?: boolean }>;
+  thresholds: Record<string, string | { expr: string; abortOnFail?: boolean; abortGrace?: string }>;
   /** Port of the live Prometheus endpoint (`--metrics-port` overrides it); absent = off. */
   metricsPort?: number;
 }

@@ -15,21 +15,44 @@ export interface Verdict {
   baselineFailed: boolean;
   interrupted: boolean;
   incompleteHosts: string[];
+  /** Clients that never connected (a pass with some is stated, never "every gate passed"). */
+  connectFailed: number;
+  /** The abortOnFail gate that stopped the run. */
+  abortedBy?: string;
 }
 
 export function computeVerdict(result: Result, baseline?: CompareRowsLike): Verdict {
   const failedThresholds = result.thresholds.filter((t) => !t.ok).length;
   const baselineFailed = baseline ? !baseline.ok : false;
   const gated = result.thresholds.length > 0 || baseline !== undefined;
-  const kind: VerdictKind = failedThresholds > 0 || baselineFailed ? 'fail' : gated ? 'pass' : 'no-gates';
+  const incompleteHosts = result.run.hosts.filter((h) => !h.complete).map((h) => h.id);
+  // A missing shard or an abort is a failed run whatever its gates say.
+  const failed = failedThresholds > 0 || baselineFailed || incompleteHosts.length > 0 || result.aborted !== undefined;
+  const kind: VerdictKind = failed ? 'fail' : gated ? 'pass' : 'no-gates';
   return {
     kind,
     label: kind === 'pass' ? 'PASSED' : kind === 'fail' ? 'FAILED' : 'NO GATES',
     failedThresholds,
     baselineFailed,
     interrupted: result.interrupted,
-    incompleteHosts: result.run.hosts.filter((h) => !h.complete).map((h) => h.id),
+    incompleteHosts,
+    connectFailed: result.summary.connections.failed,
+    ...(result.aborted ? { abortedBy: result.aborted.threshold } : {}),
   };
+}
+
+/** Why the badge says what it says, e.g. "1 threshold(s) failed, 2 shard(s) missing". */
+export function verdictReason(v: Verdict): string {
+  const notes = [
+    v.abortedBy ? `aborted by ${v.abortedBy}` : '',
+    v.failedThresholds > 0 ? `${v.failedThresholds} threshold(s) failed` : '',
+    v.baselineFailed ? 'baseline comparison failed' : '',
+    v.incompleteHosts.length > 0 ? `${v.incompleteHosts.length} shard(s) missing` : '',
+  ].filter(Boolean);
+  if (v.kind === 'fail') return notes.join(', ');
+  const unconnected = v.connectFailed > 0 ? `${fmtInt(v.connectFailed)} client(s) never connected` : '';
+  if (v.kind === 'no-gates') return ['no thresholds or baseline were set', unconnected].filter(Boolean).join('; ');
+  return unconnected ? `gates passed, but ${unconnected}` : 'every gate passed';
 }
 
 export interface BrokeFirst {

@@ -45,6 +45,19 @@ describe('judging steps', () => {
       count: 40,
       total: 52,
     });
+    // The implicit connections.failed gate yields to the errors behind it, and stands only without them.
+    const implicit = [{ expr: 'connections.failed == 0', value: 40, ok: false, implicit: true }];
+    expect(brokeFirstAt(step(2, 3, { ok: false, thresholds: implicit, errors: { 'tcp:ECONNRESET': 40 } }))).toEqual({
+      kind: 'errors',
+      reason: 'tcp:ECONNRESET',
+      count: 40,
+      total: 40,
+    });
+    expect(brokeFirstAt(step(2, 3, { ok: false, thresholds: implicit, errors: {} }))).toEqual({
+      kind: 'threshold',
+      expr: 'connections.failed == 0',
+      value: 40,
+    });
     expect(dominantError({ b: 3, a: 3 })).toEqual({ reason: 'a', count: 3, total: 6 });
     expect(dominantError({})).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fleetClients, plannedPublishRate } from '../../../src/plan/fleet-totals.ts';
-import { scaledCount, scenarioAtFactor, stepFactor, stepFactors } from '../../../src/coordinator/capacity-steps.ts';
+import { applyScale } from '../../../src/scenario/schema-run-checks.ts';
+import { scenarioAtFactor, stepFactor, stepFactors } from '../../../src/coordinator/capacity-steps.ts';
 import type { GroupSpec, PublishSpec, Scenario } from '../../../src/scenario/types.ts';
 
 function publish(p: Partial<PublishSpec>): PublishSpec {
@@ -49,10 +50,16 @@ describe('capacity step factors', () => {
   });
 
   it('round counts and never go below one client', () => {
-    expect(scaledCount(3, 0.25)).toBe(1);
-    expect(scaledCount(3, 0.5)).toBe(2); // 1.5 rounds up
-    expect(scaledCount(450, 0.75)).toBe(338); // 337.5
-    expect(scaledCount(1, 0.01)).toBe(1);
+    const counts = (f: number) => scenarioAtFactor(scenario(), 'connections', f, 1000).groups.map((g) => g.count);
+    expect(counts(0.25)).toEqual([1, 113, 50]); // 0.75 → 1, 112.5 rounds up
+    expect(counts(0.5)).toEqual([2, 225, 100]); // 1.5 rounds up
+    expect(counts(0.75)).toEqual([2, 338, 150]); // 337.5
+    expect(counts(0.001)).toEqual([1, 1, 1]);
+  });
+
+  it('vary both is the scenario’s own scale, one rule for both', () => {
+    const base = scenario();
+    expect(scenarioAtFactor(base, 'both', 1.5, 1000).groups).toEqual(applyScale(base.groups, 1.5));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds, parseThresholds } from '../../../src/gate/threshold.ts';
+import { evaluateThresholds, parseThresholds, withImplicitGates } from '../../../src/gate/threshold.ts';
 import { latency, summary } from './fixtures.ts';
 
 const groups = ['locks', 'backend'];
@@ -112,7 +112,7 @@ describe('parseThresholds reports every problem with its path', () => {
       { path: 'thresholds["connections.failed"]', message: "unit '%' does not fit connections.failed (a count; use a plain number)" },
       { path: 'thresholds["throughput.publishedPerSec"]', message: 'must be a condition such as "< 500ms" (or { expr, abortOnFail })' },
       { path: 'thresholds["connect.max"]', message: 'abortOnFail must be true or false' },
-      { path: 'thresholds["connect.min"]', message: "unknown key 'abort' (allowed: expr, abortOnFail)" },
+      { path: 'thresholds["connect.min"]', message: "unknown key 'abort' (allowed: expr, abortOnFail, abortGrace)" },
     ]);
     expect(parsed).toHaveLength(1);
     expect(parsed[0]).toMatchObject({ key: 'connect.p99', condition: '< 500ms', op: '<', limit: 500, abortOnFail: true });
@@ -122,5 +122,23 @@ describe('parseThresholds reports every problem with its path', () => {
   it('normalises limits without float noise', () => {
     const { parsed } = parseThresholds({ 'messages.lossRate': '< 0.1%', 'connect.p99': '< 0.3s', 'endToEnd.p99': '<1500µs' }, []);
     expect(parsed.map((p) => p.limit)).toEqual([0.001, 300, 1.5]);
+  });
+});
+
+describe('implicit connections.failed gate', () => {
+  const result = (failed: number) => ({ summary: { connections: { failed } } }) as never;
+
+  it('applies connections.failed == 0 unless the scenario gates connections.failed itself', () => {
+    const own = parseThresholds({ 'connections.failed': '<= 5', 'connect.p99': '< 1s' }, []).parsed;
+    expect(withImplicitGates(own, []).map((t) => t.key)).toEqual(['connections.failed', 'connect.p99']);
+    const none = withImplicitGates(parseThresholds({}, []).parsed, []);
+    expect(evaluateThresholds(none, result(3))).toEqual([{ expr: 'connections.failed == 0', value: 3, ok: false, implicit: true }]);
+    expect(evaluateThresholds(none, result(0))).toEqual([{ expr: 'connections.failed == 0', value: 0, ok: true, implicit: true }]);
+    // A group's own connections.failed gate leaves the run-wide implicit one in place.
+    const group = withImplicitGates(parseThresholds({ 'groups.a.connections.failed': '<= 5' }, ['a']).parsed, ['a']);
+    expect(group.map((t) => `${t.key}${t.implicit ? ' (implicit)' : ''}`)).toEqual([
+      'groups.a.connections.failed',
+      'connections.failed (implicit)',
+    ]);
   });
 });

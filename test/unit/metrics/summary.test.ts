@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { GroupCounters, addErrors, diffCounters, diffErrors, snapshotCounters, zeroCounters } from '../../../src/metrics/counters.ts';
 import { recordMicros } from '../../../src/metrics/histogram.ts';
 import { buildSummary, createLatencyHistograms, groupTotalsOf, mergeGroupTotals } from '../../../src/metrics/summary.ts';
-import { SteadyWindowCounter, ALL } from '../../../src/metrics/steady.ts';
 
 function countersWith(values: Partial<Record<string, number>>): GroupCounters {
   const c = new GroupCounters();
@@ -104,20 +103,5 @@ describe('mergeGroupTotals', () => {
     expect(s.latencyMs.endToEnd).toMatchObject({ count: 100, p50: 1, p99: 1, max: 1.9 });
     // With the merged timeline's highest `connected`, that wins when higher.
     expect(mergeGroupTotals([groupTotalsOf(a, hostA), groupTotalsOf(b, hostB)], 11).peakConcurrent).toBe(11);
-  });
-});
-
-describe('SteadyWindowCounter', () => {
-  it('sums the whole seconds inside the window, per group and overall', () => {
-    const w = new SteadyWindowCounter();
-    for (let t = 1; t <= 10; t++) {
-      w.add('a', t, 10 * t, t);
-      w.add('b', t, 1, 0);
-    }
-    // window 2.5 s .. 8.0 s → intervals (3,4] .. (7,8] → t = 4..8, 5 seconds
-    expect(w.totals('a', 2500, 8000)).toEqual({ seconds: 5, published: 300, received: 30 });
-    expect(w.totals(ALL, 2500, 8000)).toEqual({ seconds: 5, published: 305, received: 30 });
-    expect(w.totals('a', 3000, 3999)).toEqual({ seconds: 0, published: 0, received: 0 });
-    expect(w.totals('nope', 0, 10_000)).toEqual({ seconds: 10, published: 0, received: 0 });
   });
 });

@@ -44,6 +44,8 @@ const broker: BrokerSide = {
     monitorClients: 1,
     messagesReceived: 450,
     messagesReceivedPerSec: 200,
+    runSamples: { fromSec: -0.5, toSec: 3 },
+    steadySamples: { fromSec: 1, toSec: 3, received: 350 },
     messagesSent: 400,
     dropped: 3,
     heapBytes: 2 * 1048576,
@@ -72,8 +74,10 @@ describe('Broker-side view in the HTML report', () => {
     const s = result.summary;
     const int = (n: number) => n.toLocaleString('en-US');
     expect(rows).toEqual([
-      ['clients connected (peak)', int(s.connections.peakConcurrent), '101'],
-      ['messages in: fleetstorm published · broker received', int(s.messages.published), '450'],
+      // The broker's peak without its monitor connection, beside fleetstorm's peak.
+      ['clients connected (peak)', int(s.connections.peakConcurrent), '100'],
+      // fleetstorm's count over the same span as the broker's samples (-0.5 s .. 3 s): a range of timeline seconds.
+      ['messages in: fleetstorm published · broker received', expect.stringMatching(/^[\d,]+(–[\d,]+)?$/), '450'],
       ['rate in (steady state)', expect.stringMatching(/\/s$/), '200/s'],
       ['messages out: fleetstorm received · broker sent', int(s.messages.received), '400'],
       ['rate out (steady state)', expect.stringMatching(/\/s$/), '–'],

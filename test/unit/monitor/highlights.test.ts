@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveHighlights } from '../../../src/monitor/highlights.ts';
 import { formatBrokerSummary } from '../../../src/monitor/summary-line.ts';
+import { crossCheck } from '../../../src/monitor/cross-check.ts';
 import type { BrokerSource } from '../../../src/result/broker-side.ts';
 
 const mosquitto = (url: string, connectedPeak: number, receivedEnd: number): BrokerSource => ({
@@ -49,10 +50,13 @@ describe('deriveHighlights', () => {
       monitorClients: 1,
       messagesReceived: 413,
       messagesSent: 450,
-      messagesReceivedPerSec: 100, // 407 - 7 over 4 s
-      messagesSentPerSec: 75, // 350 (t=4) - 50 (t=-0.5) over 4 s
+      messagesReceivedPerSec: 100, // 407 (t=5) - 7 (t=1), the samples inside [1, 5], over 4 s
+      messagesSentPerSec: 100, // 350 (t=4) - 150 (t=2) over 2 s: nothing carried in from before the window
       dropped: 2,
       heapBytes: 4096,
+      runSamples: { fromSec: -0.5, toSec: 6 },
+      steadySamples: { fromSec: 1, toSec: 5, received: 400, sent: 200 },
+      sampleIntervalSec: 1,
     });
   });
 
@@ -123,6 +127,9 @@ describe('deriveHighlights', () => {
       messagesReceivedPerSec: 200,
       dropped: 5,
       cpu: 0.75,
+      runSamples: { fromSec: 0, toSec: 2 },
+      steadySamples: { fromSec: 0, toSec: 2, received: 400 },
+      sampleIntervalSec: 2,
     });
   });
 
@@ -131,16 +138,91 @@ describe('deriveHighlights', () => {
       deriveHighlights([{ url: 'mqtt://x', kind: 'sys', series: {}, error: 'connack: not authorized' }], { steadyFrom: 0, steadyTo: 1 }),
     ).toEqual({});
   });
+
+  it('says there are not enough broker samples rather than printing a rate of 0', () => {
+    // Mosquitto's default sys_interval 10: one sample inside a 5 s window.
+    const sparse: BrokerSource = {
+      url: 'mqtt://x',
+      kind: 'sys',
+      series: {
+        '$SYS/broker/uptime': [
+          [-0.5, 100],
+          [10.5, 111],
+          [21.5, 122],
+        ],
+        '$SYS/broker/publish/messages/received': [
+          [-0.5, 0],
+          [10.5, 900],
+          [21.5, 1000],
+        ],
+      },
+    };
+    const h = deriveHighlights([sparse], { steadyFrom: 8, steadyTo: 13 });
+    expect(h.messagesReceivedPerSec).toBeUndefined();
+    // Mosquitto updates $SYS when more than sys_interval seconds have passed: every 11 s for 10.
+    expect(h.notEnoughSamples).toBe('not enough broker samples: sys_interval 10 s (a $SYS update every 11 s)');
+    expect(h.sampleIntervalSec).toBe(11);
+    expect(h.messagesReceived).toBe(1000);
+  });
 });
 
-describe('formatBrokerSummary', () => {
-  const summary = { connections: { peakConcurrent: 2000 }, messages: { published: 40000, lost: 0 } } as never;
+describe('formatBrokerSummary and the cross-check', () => {
+  const point = (t: number, published: number, connected: number, phase: 'before' | 'steady' | 'after') =>
+    ({ t, published, connected, phase }) as never;
+  // 100 connected, 200 published every second from t=1 to t=10; steady seconds 3..9.
+  const timeline = Array.from({ length: 10 }, (_, k) => point(k + 1, 200, 100, k + 1 >= 3 && k + 1 <= 9 ? 'steady' : 'before'));
+  const summary = {
+    connections: { peakConcurrent: 100 },
+    messages: { published: 2000, received: 0, lost: 0 },
+    throughput: { publishedPerSec: 200, receivedPerSec: 0 },
+  } as never;
+  const highlights = {
+    connected: 101,
+    monitorClients: 1,
+    messagesReceived: 2000,
+    runSamples: { fromSec: -0.5, toSec: 10.2 },
+    messagesReceivedPerSec: 200,
+    steadySamples: { fromSec: 2.2, toSec: 9.2, received: 1400 },
+    dropped: 0,
+    sampleIntervalSec: 1,
+  };
 
-  it('puts the broker’s counts beside fleetstorm’s on one line', () => {
-    const broker = { sources: [], highlights: { connected: 2001, monitorClients: 1, messagesReceived: 40000, dropped: 0 } };
-    expect(formatBrokerSummary({ broker, summary })).toBe(
-      'broker says: 2,001 clients connected (incl. 1 monitor), 40,000 msgs received, 0 dropped · fleetstorm: 2,000 peak connected, 40,000 published, 0 lost',
+  it('compares like with like: the same span, peak against peak, a range where the timeline is coarser', () => {
+    const line = formatBrokerSummary({ broker: { sources: [], highlights }, summary, timeline });
+    expect(line).toBe(
+      'broker says: clients connected (peak) 100 (fleetstorm 100) · messages in: fleetstorm published · broker received 2,000 (fleetstorm 2,000) · ' +
+        'rate in (steady state) 200/s (fleetstorm 200/s) · fleetstorm lost · broker dropped 0 (fleetstorm 0) · 1 monitor connection(s) not counted',
     );
+    // 1,400 between 2.2 s and 9.2 s: fleetstorm published 1,200 in the seconds wholly inside, 1,600 touching it.
+    expect(crossCheck({ broker: { sources: [], highlights }, summary, timeline }).find((r) => r.label.startsWith('rate in'))).toMatchObject(
+      {
+        bad: false,
+        note: 'broker: 1400 between its samples at 2.2 s and 9.2 s; fleetstorm published 1200–1600 then',
+      },
+    );
+  });
+
+  it('flags only what sampling cannot explain', () => {
+    const low = { ...highlights, messagesReceived: 1500, connected: 121, steadySamples: { fromSec: 2.2, toSec: 9.2, received: 1100 } };
+    const line = formatBrokerSummary({ broker: { sources: [], highlights: low }, summary, timeline })!;
+    expect(line.split('\n').slice(1)).toEqual([
+      'broker and fleetstorm disagree: clients connected (peak) (broker figure without its 1 monitor connection(s), sampled every 1 s)',
+      "broker and fleetstorm disagree: messages in: fleetstorm published · broker received (between the broker's samples at -0.5 s and 10.2 s)",
+      'broker and fleetstorm disagree: rate in (steady state) (broker: 1100 between its samples at 2.2 s and 9.2 s; fleetstorm published 1200–1600 then)',
+    ]);
+  });
+
+  it('says when there are too few broker samples instead of printing 0', () => {
+    const sparse = {
+      connected: 101,
+      monitorClients: 1,
+      messagesReceived: 2000,
+      runSamples: { fromSec: -0.5, toSec: 10.2 },
+      notEnoughSamples: 'not enough broker samples: sys_interval 10 s',
+    };
+    const line = formatBrokerSummary({ broker: { sources: [], highlights: sparse }, summary, timeline })!;
+    expect(line).toContain('rate in (steady state): not enough broker samples: sys_interval 10 s');
+    expect(line).not.toContain(' 0/s');
   });
 
   it('says why when the broker gave nothing, and nothing without a monitor', () => {
@@ -148,7 +230,9 @@ describe('formatBrokerSummary', () => {
       sources: [{ url: 'mqtt://x', kind: 'sys' as const, series: {}, error: 'Connection refused: Not authorized' }],
       highlights: {},
     };
-    expect(formatBrokerSummary({ broker, summary })).toBe('broker says: nothing usable (sys mqtt://x: Connection refused: Not authorized)');
-    expect(formatBrokerSummary({ summary })).toBeNull();
+    expect(formatBrokerSummary({ broker, summary, timeline })).toBe(
+      'broker says: nothing usable (sys mqtt://x: Connection refused: Not authorized)',
+    );
+    expect(formatBrokerSummary({ summary, timeline })).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { allChartSpecs } from '../../../src/report/html/charts/chart-specs.ts';
 import { latencyLogTicks, percentileCurve, percentileTicks } from '../../../src/report/html/charts/percentile-curve.ts';
 import { fmtMetricValue, splitThresholdExpr } from '../../../src/report/html/format.ts';
 import { renderHtmlReport } from '../../../src/report/html/render.ts';
-import { computeVerdict, describeBrokeFirst, whatBrokeFirst } from '../../../src/report/html/verdict.ts';
+import { computeVerdict, describeBrokeFirst, verdictReason, whatBrokeFirst } from '../../../src/report/html/verdict.ts';
 import { createLatencyHistogram, encodeHistogram, recordMicros } from '../../../src/metrics/histogram.ts';
 import { makeResult } from '../../fixtures/make-result.ts';
 
@@ -19,7 +19,9 @@ describe('verdict and what broke first', () => {
       baselineFailed: false,
       interrupted: false,
       incompleteHosts: ['thread-1'],
+      connectFailed: 20,
     });
+    expect(verdictReason(computeVerdict(result))).toBe('1 threshold(s) failed, 1 shard(s) missing');
     expect(describeBrokeFirst(whatBrokeFirst(result))).toEqual([
       `Threshold endToEnd.p99 < 100ms failed (measured ${fmtMetricValue('endToEnd.p99', result.summary.latencyMs.endToEnd.p99)}).`,
       'First errors at 12 s: connack:server-unavailable ×5.',
@@ -35,9 +37,20 @@ describe('verdict and what broke first', () => {
       p.lost = 0;
     }
     expect(describeBrokeFirst(whatBrokeFirst(clean))).toEqual(['Nothing broke: no failed threshold, no errors, no lost messages.']);
+    // A missing shard fails the badge whatever the gates say.
+    expect(computeVerdict(clean).label).toBe('FAILED');
+    expect(computeVerdict(clean, { ok: true, rows: [] }).label).toBe('FAILED');
+    for (const h of clean.run.hosts) h.complete = true;
     expect(computeVerdict(clean).label).toBe('NO GATES');
     expect(computeVerdict(clean, { ok: false, rows: [] }).label).toBe('FAILED');
-    expect(computeVerdict(clean, { ok: true, rows: [] }).label).toBe('PASSED');
+    const passed = computeVerdict(clean, { ok: true, rows: [] });
+    expect(passed.label).toBe('PASSED');
+    // Clients that never connected are named, never hidden behind "every gate passed".
+    expect(verdictReason(passed)).toBe('gates passed, but 20 client(s) never connected');
+    clean.summary.connections.failed = 0;
+    expect(verdictReason(computeVerdict(clean, { ok: true, rows: [] }))).toBe('every gate passed');
+    clean.aborted = { threshold: 'endToEnd.p99 < 0.001ms', atMs: 12_000 };
+    expect(verdictReason(computeVerdict(clean, { ok: true, rows: [] }))).toBe('aborted by endToEnd.p99 < 0.001ms');
   });
 });
 

@@ -38,6 +38,12 @@ actual: 312.1 ms (raw value ${p99})</failure>
     expect(evil.match(/<\/testsuite>/g)).toHaveLength(1);
   });
 
+  it('names the implicit connections.failed gate as implicit', () => {
+    const r = makeResult();
+    r.thresholds = [{ expr: 'connections.failed == 0', value: 20, ok: false, implicit: true }];
+    expect(renderJUnit(r)).toContain('name="connections.failed == 0 (implicit)"');
+  });
+
   it('reports an empty suite when no thresholds were set', () => {
     const r = makeResult();
     r.thresholds = [];

@@ -32,6 +32,12 @@ describe('renderStepSummary', () => {
     expect(md).not.toContain('Interrupted');
   });
 
+  it('marks the implicit connections.failed gate as implicit', () => {
+    const r = makeResult();
+    r.thresholds = [{ expr: 'connections.failed == 0', value: 20, ok: false, implicit: true }];
+    expect(renderStepSummary(r)).toContain('| `connections.failed` (implicit) | == 0 | 20 | ❌ **FAIL** |');
+  });
+
   it('links charts and shows the baseline comparison', () => {
     const md = renderStepSummary(result, {
       chartLinks: ['reports/run 1/throughput.png', 'https://ci.example/artifacts/latency.png'],

@@ -7,6 +7,13 @@ import type { Result } from '../../../result/types.ts';
 import type { ChartSpec } from '../charts/chart-spec.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtInt, fmtNumber, fmtRate } from '../format.ts';
+import { crossCheck, type CrossRow } from '../../../monitor/cross-check.ts';
+
+function cell(row: CrossRow, n: number | undefined, high?: number): string {
+  if (n === undefined) return '–';
+  const f = row.kind === 'rate' ? fmtRate : fmtInt;
+  return high !== undefined && high !== n ? `${f(n)}–${f(high)}` : f(n);
+}
 
 interface Row {
   label: string;
@@ -16,40 +23,18 @@ interface Row {
   bad?: boolean;
 }
 
-const or = (v: number | undefined, f: (n: number) => string) => (v === undefined ? '–' : f(v));
-
 function rows(result: Result, h: BrokerHighlights): Row[] {
-  const s = result.summary;
+  const compared: Row[] = crossCheck(result).map((r) => ({
+    label: r.label,
+    fleetstorm: cell(r, r.fleetstorm, r.fleetstormHigh),
+    broker: cell(r, r.broker),
+    note: r.note,
+    bad: r.bad,
+  }));
   return [
-    {
-      label: 'clients connected (peak)',
-      fleetstorm: fmtInt(s.connections.peakConcurrent),
-      broker: or(h.connected, fmtInt),
-      note: h.monitorClients ? `broker figure includes ${h.monitorClients} monitor connection(s)` : undefined,
-    },
-    {
-      label: 'messages in: fleetstorm published · broker received',
-      fleetstorm: fmtInt(s.messages.published),
-      broker: or(h.messagesReceived, fmtInt),
-      note: 'PUBLISH packets over the whole run',
-      bad: h.messagesReceived !== undefined && h.messagesReceived < s.messages.acked,
-    },
-    { label: 'rate in (steady state)', fleetstorm: fmtRate(s.throughput.publishedPerSec), broker: or(h.messagesReceivedPerSec, fmtRate) },
-    {
-      label: 'messages out: fleetstorm received · broker sent',
-      fleetstorm: fmtInt(s.messages.received),
-      broker: or(h.messagesSent, fmtInt),
-      note: 'broker figure includes the $SYS messages sent to the monitor',
-    },
-    { label: 'rate out (steady state)', fleetstorm: fmtRate(s.throughput.receivedPerSec), broker: or(h.messagesSentPerSec, fmtRate) },
-    {
-      label: 'fleetstorm lost · broker dropped',
-      fleetstorm: fmtInt(s.messages.lost),
-      broker: or(h.dropped, fmtInt),
-      bad: (h.dropped ?? 0) > 0 || s.messages.lost > 0,
-    },
-    { label: 'broker heap (peak)', fleetstorm: '', broker: or(h.heapBytes, (b) => `${fmtNumber(b / 1048576)} MiB`) },
-    { label: 'broker CPU (steady state)', fleetstorm: '', broker: or(h.cpu, (c) => `${fmtNumber(c)} cores`) },
+    ...compared,
+    { label: 'broker heap (peak)', fleetstorm: '', broker: h.heapBytes === undefined ? '–' : `${fmtNumber(h.heapBytes / 1048576)} MiB` },
+    { label: 'broker CPU (steady state)', fleetstorm: '', broker: h.cpu === undefined ? '–' : `${fmtNumber(h.cpu)} cores` },
   ];
 }
 
@@ -70,7 +55,7 @@ function renderSources(result: Result): string {
 export function renderBrokerSection(result: Result, chart: ChartSpec | null): string {
   if (!result.broker) return '';
   const body = rows(result, result.broker.highlights)
-    .filter((r) => r.broker !== '–' || r.fleetstorm !== '')
+    .filter((r) => r.broker !== '–' || r.fleetstorm !== '' || r.note)
     .map(
       (r) =>
         `<tr${r.bad ? ' class="bad"' : ''}><th scope="row">${escapeHtml(r.label)}</th><td class="num">${escapeHtml(r.fleetstorm)}</td><td class="num">${escapeHtml(r.broker)}</td><td class="muted">${escapeHtml(r.note ?? '')}</td></tr>`,

@@ -16,7 +16,8 @@ export function renderThresholds(result: Result): string {
   const rows = result.thresholds
     .map((t) => {
       const { metric, condition } = splitThresholdExpr(t.expr);
-      return `<tr class="${t.ok ? 'row-pass' : 'row-fail'}"><td><code>${escapeHtml(metric)}</code></td><td><code>${escapeHtml(condition)}</code></td><td class="num">${escapeHtml(fmtMetricValue(metric, t.value))}</td>${status(t.ok)}</tr>`;
+      const implicit = t.implicit ? ' <span class="muted" data-testid="implicit">(implicit)</span>' : '';
+      return `<tr class="${t.ok ? 'row-pass' : 'row-fail'}"><td><code>${escapeHtml(metric)}</code>${implicit}</td><td><code>${escapeHtml(condition)}</code></td><td class="num">${escapeHtml(fmtMetricValue(metric, t.value))}</td>${status(t.ok)}</tr>`;
     })
     .join('\n');
   return `<section id="thresholds"><h2>Thresholds</h2>

@@ -4,7 +4,7 @@ import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtDuration } from '../format.ts';
 import type { BrokeFirst, Verdict } from '../verdict.ts';
-import { describeBrokeFirst } from '../verdict.ts';
+import { describeBrokeFirst, verdictReason } from '../verdict.ts';
 
 export function renderHeader(result: Result, verdict: Verdict, brokeFirst: BrokeFirst): string {
   const { run, scenario } = result;
@@ -22,22 +22,17 @@ export function renderHeader(result: Result, verdict: Verdict, brokeFirst: Broke
       `<p class="banner warn" data-testid="interrupted">Interrupted run: the figures cover only the ${escapeHtml(fmtDuration(run.durationMs))} measured before it was stopped.</p>`,
     );
   }
+  if (verdict.abortedBy) {
+    warnings.push(
+      `<p class="banner warn" data-testid="aborted">Aborted: <code>${escapeHtml(verdict.abortedBy)}</code> failed on the live figures (abortOnFail), so the run stopped early.</p>`,
+    );
+  }
   if (verdict.incompleteHosts.length > 0) {
     warnings.push(
       `<p class="banner warn">Incomplete: ${verdict.incompleteHosts.length} load host(s) were lost during the run (${escapeHtml(verdict.incompleteHosts.join(', '))}); their share of the figures is missing.</p>`,
     );
   }
-  const why =
-    verdict.kind === 'fail'
-      ? [
-          verdict.failedThresholds > 0 ? `${verdict.failedThresholds} threshold(s) failed` : '',
-          verdict.baselineFailed ? 'baseline comparison failed' : '',
-        ]
-          .filter(Boolean)
-          .join(', ')
-      : verdict.kind === 'pass'
-        ? 'every gate passed'
-        : 'no thresholds or baseline were set';
+  const why = verdictReason(verdict);
   const broke = describeBrokeFirst(brokeFirst)
     .map((line) => `<li>${escapeHtml(line)}</li>`)
     .join('');
