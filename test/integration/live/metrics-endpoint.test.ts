@@ -3,6 +3,7 @@
 // are final equals result.json exactly (counts per group and in total, histogram counts).
 
 import { expect, it } from 'vitest';
+import { decodeHistogram } from '../../../src/metrics/histogram.ts';
 import { LATENCY_NAMES, type Result } from '../../../src/result/types.ts';
 import { describeWithMosquitto, useMosquitto } from '../../helpers/brokers.ts';
 import { readResultFile, startCli, tempDir, writeScenario } from '../../helpers/cli.ts';
@@ -103,7 +104,9 @@ function checkFinal(final: ScrapedSample[], result: Result, lastLive: ScrapedSam
   expect(sumOf(final, 'fleetstorm_schedule_late_sends_total')).toBe(result.run.schedule!.late);
   for (const name of LATENCY_NAMES) {
     const measure = MEASURE[name]!;
-    const count = result.summary.latencyMs[name].count;
+    // The endpoint's histograms cover the whole run, as result.json's merged `histograms` do; the
+    // summary's percentiles cover the steady window only, so they are not the figure to match.
+    const count = decodeHistogram(result.histograms[name]).totalCount;
     expect(sumOf(final, 'fleetstorm_latency_seconds_count', { measure }), name).toBe(count);
     expect(sumOf(final, 'fleetstorm_latency_seconds_bucket', { measure, le: '+Inf' }), name).toBe(count);
   }
