@@ -7,6 +7,8 @@ import { planShards, type Shard } from '../../plan/split.ts';
 import type { Scenario } from '../../scenario/types.ts';
 import type { Host } from '../host.ts';
 import { connectAgents, type AgentFleet, type ConnectAgentsOptions } from './connect-agents.ts';
+import { findEnvFields } from './env-fields.ts';
+import { runNeeds } from './run-policy.ts';
 
 export interface AgentPlan {
   hosts: Host[];
@@ -24,8 +26,10 @@ export function shardToSlices(shard: Shard): ShardGroupSlice[] {
   return shard.groups.map((g) => ({ group: g.groupIndex, start: g.start, count: g.count, connectRate: g.connectRate }));
 }
 
-export async function planAgentHosts(scenario: Scenario, opts: ConnectAgentsOptions): Promise<AgentPlan> {
-  const fleet = await connectAgents(opts);
+/** `opts.source` (the scenario as written) lets agents resolve its `${env:…}` fields themselves. */
+export async function planAgentHosts(scenario: Scenario, opts: Omit<ConnectAgentsOptions, 'needs'>): Promise<AgentPlan> {
+  const needs = runNeeds(scenario, opts.source === undefined ? [] : findEnvFields(opts.source, scenario));
+  const fleet = await connectAgents({ ...opts, needs });
   const plan = planShards(scenario, fleet.hosts.length).map(shardToSlices);
   const short = fleet.hosts
     .map((h, k) => ({ h, clients: plan[k].reduce((n, s) => n + s.count, 0), limit: fleet.agents[k].fdLimit }))

@@ -26,7 +26,10 @@ describe('control envelope: HMAC', () => {
 
   it('rejects a body altered after signing', () => {
     const { signer, verifier } = pair();
-    const tampered = signer.sign(TOPIC, body).toString().replace('"connect"', '"finish"');
+    // The body is sealed: flip one character of the box (the MAC covers it, as GCM's tag does).
+    const wire = signer.sign(TOPIC, body).toString();
+    const at = wire.indexOf('"box":"') + 10;
+    const tampered = wire.slice(0, at) + (wire[at] === 'A' ? 'B' : 'A') + wire.slice(at + 1);
     expect(verifier.verify(TOPIC, tampered)).toEqual({ ok: false, reason: 'bad-mac' });
   });
 
