@@ -102,21 +102,27 @@ async function startClient(opts: ControlClientOptions, signer: Signer, timeoutMs
 async function connectOnce(opts: ControlClientOptions, signer: Signer, timeoutMs: number): Promise<MqttClient> {
   const client = await startClient(opts, signer, timeoutMs);
   return new Promise((resolve, reject) => {
-    const fail = (err: Error) => {
+    // Only our own listeners go: MQTT.js clears its connect timer in its own 'close' listener,
+    // and a timer left behind would keep an agent process alive long after it is done.
+    const settle = () => {
       opts.signal?.removeEventListener('abort', onAbort);
-      client.removeAllListeners();
+      client.removeListener('connect', onConnect);
+      client.removeListener('error', fail);
+      client.removeListener('close', onEarlyClose);
+    };
+    const fail = (err: Error) => {
+      settle();
       client.on('error', () => {});
       client.end(true);
       reject(err);
     };
+    const onConnect = () => {
+      settle();
+      resolve(client);
+    };
     const onAbort = () => fail(new Error('stopped while connecting to the control broker'));
     const onEarlyClose = () => fail(new Error('connection closed'));
-    client.once('connect', () => {
-      client.removeListener('error', fail);
-      client.removeListener('close', onEarlyClose);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve(client);
-    });
+    client.once('connect', onConnect);
     client.once('error', fail);
     client.once('close', onEarlyClose);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
