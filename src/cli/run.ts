@@ -5,6 +5,7 @@ import path from 'node:path';
 import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
 import { planHosts } from '../hosts/plan-hosts.ts';
+import { leaveMissingToAgents } from '../hosts/control/env-fields.ts';
 import { startScenarioMonitor, type BrokerMonitor } from '../monitor/monitor.ts';
 import { formatBrokerSummary } from '../monitor/summary-line.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
@@ -66,7 +67,8 @@ function agentChoice(flags: RunFlags, source: unknown) {
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const loaded = loadForCli(file, flags);
+  // With agents, a `${env:NAME}` only the agents hold is theirs to resolve (hosts/control/env-fields.ts).
+  const loaded = loadForCli(file, flags, flags.agents === undefined ? undefined : leaveMissingToAgents(process.env));
   const { scenario } = loaded;
   const progress = new Progress({ quiet: Boolean(flags.quiet) });
   const embedded = await embeddedBrokerIfNeeded(scenario);

@@ -90,3 +90,14 @@ export function resolveEnvFields(
 export function resolveText(text: string, env: NodeJS.ProcessEnv): string {
   return resolveEnvRefs(text, env).value as string;
 }
+
+/**
+ * The environment a coordinator with remote agents loads the scenario with: a `${env:NAME}` it
+ * lacks validates with a stand-in, since the value is the agents' own (an agent without it
+ * refuses the run at join time, naming it). Only text fields can be left to agents this way.
+ */
+export function leaveMissingToAgents(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return new Proxy(env, {
+    get: (target, name) => (typeof name === 'string' && target[name] === undefined ? `agent-resolves-${name}` : target[name as string]),
+  });
+}
