@@ -56,7 +56,7 @@ export function defaultAgentId(): string {
 }
 
 /** What this agent tells coordinators about itself. */
-export function agentHello(id: string, index: number | null): AgentHello {
+function agentHello(id: string, index: number | null): AgentHello {
   return {
     id,
     hostname: os.hostname(),

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../broker/embedded.ts';
 import { controlLogin, isControlLogin } from './token-keys.ts';
 
-export const DEFAULT_CONTROL_PORT = 1884;
+const DEFAULT_CONTROL_PORT = 1884;
 
 export interface ControlListen {
   host: string;
@@ -43,7 +43,7 @@ export function parseControlListen(spec: string | undefined): ControlListen {
 }
 
 /** SHA-256 of a certificate's DER, lower-case hex without separators (how pins are written). */
-export function certFingerprint(pem: string | Buffer): string {
+function certFingerprint(pem: string | Buffer): string {
   return new X509Certificate(pem).fingerprint256.replace(/:/g, '').toLowerCase();
 }
 
