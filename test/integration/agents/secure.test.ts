@@ -88,8 +88,10 @@ function tryConnect(url: string, opts: IClientOptions = {}): Promise<string> {
 
 /** Every message on the control broker, read with the token's login (what an insider with the login sees). */
 async function sniff(url: string, token: string): Promise<{ client: MqttClient; seen: { topic: string; payload: Buffer }[] }> {
+  // The CLI coordinator compiles its sources first: on a busy machine that takes a while (bounded: 45 s).
+  const deadline = Date.now() + 45_000;
   let client: MqttClient | null = null;
-  for (let i = 0; i < 100 && !client; i++) {
+  for (let i = 0; i < 450 && !client && Date.now() < deadline; i++) {
     client = await connectAsync(url, { ...controlLogin(token), reconnectPeriod: 0, connectTimeout: 1000 }).catch(() => null);
     if (!client) await sleep(100);
   }
