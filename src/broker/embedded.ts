@@ -5,6 +5,7 @@
 // return code 1 (unacceptable protocol version) and closes the socket within milliseconds
 // (test/integration/broker/embedded.test.ts pins this), so no interception is needed here.
 import net from 'node:net';
+import tls from 'node:tls';
 import { Aedes, type AedesOptions } from 'aedes';
 
 export interface EmbeddedBrokerOptions {
@@ -12,6 +13,10 @@ export interface EmbeddedBrokerOptions {
   port?: number;
   /** Loopback by default: the embedded broker is for local load tests only. */
   host?: string;
+  /** Who may connect (aedes' hook); default: anyone. */
+  authenticate?: AedesOptions['authenticate'];
+  /** Serve mqtts:// with this PEM certificate and key instead of plain TCP. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface EmbeddedBroker {
@@ -36,7 +41,7 @@ const LOAD_TEST_OPTIONS: AedesOptions = {
 // The listen backlog matters for connect storms; the kernel caps it at net.core.somaxconn.
 const LISTEN_BACKLOG = 4096;
 
-function listen(server: net.Server, port: number, host: string): Promise<void> {
+function listen(server: net.Server | tls.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       reject(new Error(`embedded broker cannot listen on ${host}:${port}: ${err.code ?? err.message}`));
@@ -52,12 +57,14 @@ function listen(server: net.Server, port: number, host: string): Promise<void> {
 /** Starts aedes on a `net` server; resolves once the port accepts connections. */
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = opts.host ?? '127.0.0.1';
-  const aedes = await Aedes.createBroker(LOAD_TEST_OPTIONS);
+  const aedes = await Aedes.createBroker({ ...LOAD_TEST_OPTIONS, ...(opts.authenticate ? { authenticate: opts.authenticate } : {}) });
   // Without a listener, a client's protocol error would surface as an unhandled 'error' event.
   aedes.on('clientError', () => {});
   aedes.on('connectionError', () => {});
 
-  const server = net.createServer({ noDelay: true }, aedes.handle);
+  const server = opts.tls
+    ? tls.createServer({ cert: opts.tls.cert, key: opts.tls.key, noDelay: true }, aedes.handle)
+    : net.createServer({ noDelay: true }, aedes.handle);
   try {
     await listen(server, opts.port ?? 0, host);
   } catch (err) {
@@ -73,5 +80,5 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions = {}): Pro
     return closing;
   };
 
-  return { url: `mqtt://${host}:${port}`, port, host, aedes, close };
+  return { url: `${opts.tls ? 'mqtts' : 'mqtt'}://${host}:${port}`, port, host, aedes, close };
 }

@@ -3,6 +3,7 @@
 // JOB_COMPLETION_INDEX (a Kubernetes Indexed Job), else --index, else the coordinator assigns.
 import { UsageError, RunError } from '../errors.ts';
 import { startAgent } from '../hosts/agent-host.ts';
+import { parseAllowList } from '../hosts/control/run-policy.ts';
 import { EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 
 export interface AgentFlags {
@@ -14,6 +15,8 @@ export interface AgentFlags {
   prefix?: string;
   /** Exit after one run; the default inside a Kubernetes Indexed Job. */
   once?: boolean;
+  /** Comma-separated host:port or URL prefixes: the only brokers this agent will load (or FLEETSTORM_ALLOW_BROKERS). */
+  allowBrokers?: string;
 }
 
 const STOP_GRACE_MS = 5000;
@@ -37,9 +40,11 @@ export async function agentCommand(opts: AgentFlags, env: NodeJS.ProcessEnv = pr
   if (!token) throw new UsageError("agent needs the run's shared token: --token <secret> or FLEETSTORM_TOKEN");
   const index = resolveAgentIndex(env, opts.index);
   const once = opts.once ?? env.JOB_COMPLETION_INDEX !== undefined;
+  const allowText = opts.allowBrokers ?? env.FLEETSTORM_ALLOW_BROKERS;
   let agent;
   try {
-    agent = startAgent({ control, token, id: opts.id, index, prefix: opts.prefix, once });
+    const allowBrokers = allowText === undefined ? undefined : parseAllowList(allowText);
+    agent = startAgent({ control, token, id: opts.id, index, prefix: opts.prefix, once, allowBrokers, env });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -9,7 +9,8 @@ export interface LoadFlags {
   broker?: string[];
 }
 
-export function loadForCli(file: string, flags: LoadFlags): LoadedScenario {
+/** `env`: where `${env:NAME}` is read (default process.env). */
+export function loadForCli(file: string, flags: LoadFlags, env?: NodeJS.ProcessEnv): LoadedScenario {
   const set = [...(flags.set ?? []), ...overridesForCli({ brokers: flags.broker, duration: flags.duration })];
-  return loadScenario(file, { set });
+  return loadScenario(file, { set, env });
 }

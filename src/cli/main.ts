@@ -28,7 +28,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--threads <n>', 'worker threads per process (default: automatic)').argParser(positiveInt))
     .addOption(new Option('--processes <n>', 'local agent processes (default: automatic)').argParser(positiveInt))
     .addOption(new Option('--agents <n>', 'spread the fleet over N remote agents (fleetstorm agent)').argParser(positiveInt))
-    .option('--control <url>', 'control broker for agents (default: start the embedded one on 0.0.0.0:1884)')
+    .option('--control <url>', 'control broker for agents (default: start the embedded one, see --control-listen)')
+    .option('--control-listen <host:port>', 'embedded control broker address; mqtts://host:port serves TLS (default 127.0.0.1:1884)')
     .option('--token <secret>', 'shared token that signs control messages (or FLEETSTORM_TOKEN)')
     .option('--control-prefix <p>', 'topic prefix on the control broker (default fleetstorm)')
     .option('--agent-timeout <d>', 'how long to wait for the agents (default 60s)')
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--index <n>', 'preferred shard index (default: JOB_COMPLETION_INDEX)').argParser(nonNegativeInt))
     .option('--prefix <p>', 'topic prefix on the control broker (default fleetstorm)')
     .option('--once', 'exit after one run (default under a Kubernetes Indexed Job)')
+    .option('--allow-brokers <list>', 'only load these brokers: host:port or URL prefixes, comma separated (or FLEETSTORM_ALLOW_BROKERS)')
     .action(async (flags) => {
       const { agentCommand } = await import('./agent.ts');
       process.exitCode = await agentCommand(flags);

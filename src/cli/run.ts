@@ -5,6 +5,7 @@ import path from 'node:path';
 import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
 import { planHosts } from '../hosts/plan-hosts.ts';
+import { leaveMissingToAgents } from '../hosts/control/env-fields.ts';
 import { startScenarioMonitor, type BrokerMonitor } from '../monitor/monitor.ts';
 import { formatBrokerSummary } from '../monitor/summary-line.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
@@ -31,12 +32,24 @@ export interface RunFlags extends LoadFlags, LiveFlags {
   token?: string;
   controlPrefix?: string;
   agentTimeout?: string;
+  /** Where the embedded control broker listens: host:port or mqtts://host:port (default 127.0.0.1:1884). */
+  controlListen?: string;
+}
+
+/** User certificate files for an mqtts:// --control-listen; without them a self-signed one is made and pinned. */
+function controlTlsFiles(env: NodeJS.ProcessEnv) {
+  const cert = env.FLEETSTORM_CONTROL_CERT;
+  const key = env.FLEETSTORM_CONTROL_KEY;
+  if (!cert && !key) return undefined;
+  if (!cert || !key) throw new UsageError('FLEETSTORM_CONTROL_CERT and FLEETSTORM_CONTROL_KEY go together (PEM files)');
+  return { cert, key };
 }
 
 /** `--agents N [--control URL] [--token T]`: the remote-agent choice, checked up front. */
-function agentChoice(flags: RunFlags) {
+function agentChoice(flags: RunFlags, source: unknown) {
   if (flags.agents === undefined) {
     if (flags.control) throw new UsageError('--control needs --agents <n> (how many agents to wait for)');
+    if (flags.controlListen) throw new UsageError('--control-listen needs --agents <n>');
     return undefined;
   }
   const token = flags.token ?? process.env.FLEETSTORM_TOKEN;
@@ -47,11 +60,16 @@ function agentChoice(flags: RunFlags) {
     if (!parsed.ok) throw new UsageError(`--agent-timeout: ${parsed.message}`);
     timeoutMs = parsed.value;
   }
-  return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs };
+  if (flags.control && flags.controlListen)
+    throw new UsageError('--control-listen is for the embedded control broker; leave it out with --control');
+  const listen = flags.controlListen;
+  const tlsFiles = controlTlsFiles(process.env);
+  return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs, listen, tlsFiles, source };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
-  const loaded = loadForCli(file, flags);
+  // With agents, a `${env:NAME}` only the agents hold is theirs to resolve (hosts/control/env-fields.ts).
+  const loaded = loadForCli(file, flags, flags.agents === undefined ? undefined : leaveMissingToAgents(process.env));
   const { scenario } = loaded;
   const live = await openLiveOutputs(scenario, flags);
   const { progress } = live;
@@ -68,7 +86,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     const { hosts, plan, close } = await planHosts(scenario, {
       threads: flags.threads,
       processes: flags.processes,
-      agents: agentChoice(flags),
+      agents: agentChoice(flags, loaded.redacted),
     });
     closeHosts = close;
     live.feed.hostsJoined(hosts.map((h) => h.info));

@@ -2,15 +2,16 @@
 // broker. It connects, announces itself, runs whatever shard a coordinator assigns (as data:
 // a plan and HostCommands, never code) and reports samples and results. When the control
 // connection drops it stops its load and reconnects with a new session; with `once` it exits
-// after its first run (what a Kubernetes Job wants).
+// after its first run (what a Kubernetes Job wants). Secrets never reach it in clear: message
+// bodies are sealed, and `${env:…}` fields are filled from this machine's own environment.
 
 import os from 'node:os';
 import { VERSION } from '../version.ts';
 import { advertisedFileLimit } from './fd-limit.ts';
-import { openControl, redact } from './control/control-client.ts';
+import { controlTarget, openControl, redact } from './control/control-client.ts';
 import type { AgentBody, AgentHello } from './control/messages.ts';
 import { AgentSession, type RunEnd } from './control/agent-session.ts';
-import { checkId, controlTopics, DEFAULT_PREFIX } from './control/topics.ts';
+import { checkId, controlTopics, DEFAULT_PREFIX, type ControlTopics } from './control/topics.ts';
 
 export interface AgentOptions {
   control: string;
@@ -26,7 +27,12 @@ export interface AgentOptions {
   coordinatorTimeoutMs?: number;
   /** Give up when the control broker cannot be reached for this long, ms. Default 120 s. */
   connectTimeoutMs?: number;
+  /** Where scenario files are looked up; default the coordinator's directory when it exists here, else the working directory. */
   baseDir?: string;
+  /** `--allow-brokers`: the only brokers this agent loads (host:port or URL prefixes); absent: any. */
+  allowBrokers?: string[];
+  /** Where `${env:…}` fields are resolved from; default process.env. */
+  env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
 }
 
@@ -49,89 +55,116 @@ export function defaultAgentId(): string {
   return `${os.hostname()}-${process.pid}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 64);
 }
 
-export function startAgent(opts: AgentOptions): AgentHandle {
-  const id = checkId(opts.id ?? defaultAgentId(), 'agent id');
-  const topics = controlTopics(opts.prefix ?? DEFAULT_PREFIX);
-  const log = opts.log ?? ((line: string) => process.stderr.write(`agent ${id}: ${line}\n`));
-  const hello: AgentHello = {
+/** What this agent tells coordinators about itself. */
+function agentHello(id: string, index: number | null): AgentHello {
+  return {
     id,
     hostname: os.hostname(),
     pid: process.pid,
     fdLimit: advertisedFileLimit(),
     cores: os.availableParallelism(),
-    index: opts.index ?? null,
+    index,
     version: VERSION,
   };
-  let stopping = false;
-  const abort = new AbortController();
-  let wake: (() => void) | null = null;
-  const exit: AgentExit = { runs: 0, last: null };
-  let rejectedLogged = 0;
+}
 
-  const serveOnce = async (): Promise<void> => {
-    // eslint-disable-next-line prefer-const -- assigned once openControl returns; its onMessage callback reads it
-    let session!: AgentSession;
-    const control = await openControl({
-      url: opts.control,
-      token: opts.token,
-      from: id,
-      clientId: `fleetstorm-agent-${id}`,
-      will: { topic: topics.status(id), body: { kind: 'offline' } satisfies AgentBody },
-      subscribe: [topics.anyCoordinator, topics.in(id)],
-      onMessage: (topic, env) => session?.onMessage(topic, env),
-      onRejected: (topic, reason) => {
-        if (rejectedLogged++ < 5) log(`rejected a control message on ${topic} (${reason})`);
-      },
-      connectTimeoutMs: opts.connectTimeoutMs ?? 120_000,
-      signal: abort.signal,
-    });
-    const closed = new Promise<string>((resolve) => {
-      control.onClose = resolve;
-      wake = () => resolve('stopping');
-    });
-    session = new AgentSession(control, {
-      hello,
-      topics,
-      log,
-      baseDir: opts.baseDir,
-      coordinatorTimeoutMs: opts.coordinatorTimeoutMs ?? 5000,
-      onRunEnd: (end) => {
-        exit.runs++;
-        exit.last = end;
-        if (opts.once) {
-          stopping = true;
-          wake?.();
-        }
-      },
-    });
-    log(`connected to ${redact(opts.control)}; waiting for a run`);
-    await session.hello();
-    const reason = await closed;
-    await session.stop(reason === 'stopping' ? 'agent stopping' : reason);
-    await control.close();
-    if (reason !== 'stopping') log(`${reason}; reconnecting`);
+/** What the connections of one agent share: who it is, and whether it is stopping. */
+interface AgentLife {
+  readonly opts: AgentOptions;
+  readonly hello: AgentHello;
+  readonly topics: ControlTopics;
+  readonly log: (line: string) => void;
+  readonly abort: AbortController;
+  readonly exit: AgentExit;
+  stopping: boolean;
+  /** Ends the current connection's wait (stop, or the end of a `once` run). */
+  wake: (() => void) | null;
+  rejectedLogged: number;
+}
+
+/** One control connection, from connect to its loss (or the agent stopping): one session serves it. */
+async function serveConnection(life: AgentLife): Promise<void> {
+  const { opts, hello, topics, log } = life;
+  // eslint-disable-next-line prefer-const -- assigned once openControl returns; its onMessage callback reads it
+  let session!: AgentSession;
+  const control = await openControl({
+    url: opts.control,
+    token: opts.token,
+    from: hello.id,
+    clientId: `fleetstorm-agent-${hello.id}`,
+    will: { topic: topics.status(hello.id), body: { kind: 'offline' } satisfies AgentBody },
+    subscribe: [topics.anyCoordinator, topics.in(hello.id)],
+    onMessage: (topic, env) => session?.onMessage(topic, env),
+    onRejected: (topic, reason) => {
+      if (life.rejectedLogged++ < 5) log(`rejected a control message on ${topic} (${reason})`);
+    },
+    connectTimeoutMs: opts.connectTimeoutMs ?? 120_000,
+    signal: life.abort.signal,
+  });
+  const closed = new Promise<string>((resolve) => {
+    control.onClose = resolve;
+    life.wake = () => resolve('stopping');
+  });
+  session = new AgentSession(control, {
+    hello,
+    topics,
+    log,
+    baseDir: opts.baseDir,
+    allowBrokers: opts.allowBrokers ?? null,
+    env: opts.env ?? process.env,
+    coordinatorTimeoutMs: opts.coordinatorTimeoutMs ?? 5000,
+    onRunEnd: (end) => {
+      life.exit.runs++;
+      life.exit.last = end;
+      if (opts.once) {
+        life.stopping = true;
+        life.wake?.();
+      }
+    },
+  });
+  log(`connected to ${redact(opts.control)}; waiting for a run`);
+  await session.hello();
+  const reason = await closed;
+  await session.stop(reason === 'stopping' ? 'agent stopping' : reason);
+  await control.close();
+  if (reason !== 'stopping') log(`${reason}; reconnecting`);
+}
+
+export function startAgent(opts: AgentOptions): AgentHandle {
+  const id = checkId(opts.id ?? defaultAgentId(), 'agent id');
+  const life: AgentLife = {
+    opts,
+    hello: agentHello(id, opts.index ?? null),
+    topics: controlTopics(opts.prefix ?? DEFAULT_PREFIX),
+    log: opts.log ?? ((line: string) => process.stderr.write(`agent ${id}: ${line}\n`)),
+    abort: new AbortController(),
+    exit: { runs: 0, last: null },
+    stopping: false,
+    wake: null,
+    rejectedLogged: 0,
   };
-
+  controlTarget(opts.control); // a malformed pin is a usage error now, not a retry loop later
+  // A lost control connection means a new session after a pause, until the agent stops.
   const done = (async () => {
-    while (!stopping) {
+    while (!life.stopping) {
       try {
-        await serveOnce();
+        await serveConnection(life);
       } catch (err) {
-        if (stopping) break; // stop() while the broker was unreachable
+        if (life.stopping) break; // stop() while the broker was unreachable
         throw err;
       }
-      if (!stopping) await new Promise((r) => setTimeout(r, RECONNECT_MS));
+      if (!life.stopping) await new Promise((r) => setTimeout(r, RECONNECT_MS));
     }
-    return exit;
+    return life.exit;
   })();
 
   return {
     id,
     done,
     async stop() {
-      stopping = true;
-      abort.abort();
-      wake?.();
+      life.stopping = true;
+      life.abort.abort();
+      life.wake?.();
       await done.catch(() => {});
     },
   };

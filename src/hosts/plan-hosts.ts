@@ -35,7 +35,12 @@ export interface HostChoice {
     token: string;
     prefix?: string;
     timeoutMs?: number;
-    listen?: { host?: string; port?: number };
+    /** Embedded control broker: `host:port` or `mqtts://host:port` (default 127.0.0.1:1884). */
+    listen?: string;
+    /** Certificate and key for an mqtts:// listen (default: self-signed, pinned by agents). */
+    tlsFiles?: { cert: string; key: string };
+    /** The scenario as written (`loaded.redacted`): agents resolve its `${env:…}` fields themselves. */
+    source?: unknown;
   };
 }
 
@@ -106,8 +111,11 @@ export async function planHosts(
       prefix: a.prefix,
       timeoutMs: a.timeoutMs,
       listen: a.listen,
+      tlsFiles: a.tlsFiles,
+      source: a.source,
     }).catch((err: Error) => {
-      throw new RunError(err.message);
+      // An agent refusing the run (missing variable, broker not allowed) is a usage error: nothing ran.
+      throw err instanceof UsageError ? err : new RunError(err.message);
     });
     return { hosts: agents.hosts, plan: agents.plan, layout: { kind: 'local' }, close: agents.close };
   }

@@ -1,11 +1,13 @@
 // The coordinator's end of one agent: a Channel (see remote-host.ts) whose commands go out on
 // the agent's `in` topic and whose events come back on its `out` topic. It declares the agent
 // lost when the broker publishes the agent's last will or when nothing (beats, samples,
-// replies) has arrived for `silenceMs`.
+// replies) has arrived for `silenceMs`. A plan leaves with its `${env:…}` fields unresolved
+// (env-fields.ts): the agent fills them from its own environment.
 
 import type { HostCommand, HostEvent } from '../protocol.ts';
 import type { Channel } from '../remote-host.ts';
 import type { ControlClient } from './control-client.ts';
+import { findEnvFields, unresolveEnvFields } from './env-fields.ts';
 import type { AgentBody, AgentHello, CoordinatorBody } from './messages.ts';
 import type { ControlTopics } from './topics.ts';
 
@@ -19,6 +21,8 @@ export interface AgentChannelOptions {
   /** Delay between sending `connect` and every agent starting its storm, ms. */
   connectLeadMs: number;
   silenceMs: number;
+  /** The scenario as written (`loaded.redacted`); absent: plans travel as resolved (still sealed). */
+  source?: unknown;
   now?: () => number;
 }
 
@@ -51,6 +55,11 @@ export class AgentChannel implements Channel {
 
   send(cmd: HostCommand): void {
     const body: CoordinatorBody = { kind: 'cmd', run: this.opts.run, cmd };
+    if (cmd.type === 'prepare' && this.opts.source !== undefined) {
+      const env = findEnvFields(this.opts.source, cmd.plan.scenario);
+      body.cmd = { ...cmd, plan: { ...cmd.plan, scenario: unresolveEnvFields(cmd.plan.scenario, env) } };
+      body.env = env;
+    }
     // Every agent begins its connect storm at the same instant, not as the commands arrive.
     if (cmd.type === 'connect') body.notBefore = wallNow() + this.opts.connectLeadMs;
     this.publish(body);

@@ -1,15 +1,20 @@
 // One agent's life on one control connection: say hello to runs it sees, accept one claim at a
 // time, execute that run's HostCommands on a ShardServer and publish its HostEvents. It watches
 // the coordinator's heartbeat: when the beat stops (or its will says `gone`) the load stops too,
-// so a dead coordinator never leaves agents hammering a broker.
+// so a dead coordinator never leaves agents hammering a broker. It refuses a run its operator
+// does not allow, or one needing an environment variable it lacks (run-policy.ts), and fills
+// the plan's `${env:…}` fields from its own environment (env-fields.ts).
 
 import { existsSync } from 'node:fs';
+import type { ShardPlan } from '../host.ts';
 import { ShardServer } from '../shard-server.ts';
 import type { HostCommand, HostEvent } from '../protocol.ts';
 import type { ControlClient } from './control-client.ts';
 import type { Envelope } from './envelope.ts';
 import type { AgentBody, AgentHello, CoordinatorBody } from './messages.ts';
 import type { ControlTopics } from './topics.ts';
+import { resolveEnvFields, type EnvField } from './env-fields.ts';
+import { refusal, runNeeds, type AgentPolicy } from './run-policy.ts';
 
 export type RunEnd = { run: string; complete: boolean; reason: string };
 
@@ -20,6 +25,10 @@ export interface AgentSessionOptions {
   coordinatorTimeoutMs: number;
   /** Overrides the coordinator's scenario directory (where TLS files are looked up). */
   baseDir?: string;
+  /** Brokers this agent may load (null: any). With a list, files are looked up in `baseDir` or the working directory only. */
+  allowBrokers: string[] | null;
+  /** Where `${env:…}` fields are resolved from. */
+  env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   onRunEnd: (end: RunEnd) => void;
 }
@@ -93,6 +102,8 @@ export class AgentSession {
     const c = this.claim;
     if (body.kind === 'claim') {
       if (c && (c.run !== body.run || c.coordinatorSession !== session)) return void this.send(out, { kind: 'busy', run: body.run });
+      const refused = c ? null : refusal(body.needs, this.policy, this.opts.env);
+      if (refused !== null) return this.refuse(body.run, refused);
       if (!c) {
         const claim: Claim = { run: body.run, coordinatorSession: session, lastBeat: Date.now(), ended: false, server: null! };
         claim.server = new ShardServer((event) => this.emit(claim, event));
@@ -103,13 +114,35 @@ export class AgentSession {
     }
     if (!c || c.run !== body.run || c.coordinatorSession !== session) return;
     if (body.kind === 'release') return void this.release(c, 'released by the coordinator');
-    if (body.kind === 'cmd') void this.execute(c, body.cmd, body.notBefore);
+    if (body.kind === 'cmd') void this.execute(c, body.cmd, body.notBefore, body.env ?? []);
   }
 
-  private async execute(c: Claim, cmd: HostCommand, notBefore: number | undefined): Promise<void> {
+  private get policy(): AgentPolicy {
+    return { allowBrokers: this.opts.allowBrokers, baseDir: this.opts.baseDir ?? process.cwd() };
+  }
+
+  private refuse(run: string, reason: string): void {
+    this.opts.log(`refused run ${run}: ${reason}`);
+    void this.send(this.opts.topics.out(this.opts.hello.id), { kind: 'refused', run, reason });
+    this.opts.onRunEnd({ run, complete: false, reason: `refused: ${reason}` });
+  }
+
+  /** The plan as this agent will run it, or one line why it will not. */
+  private ownPlan(plan: ShardPlan, env: EnvField[]): ShardPlan | string {
+    const resolved = resolveEnvFields(plan.scenario, env, this.opts.env);
+    if (resolved.missing.length) return `environment variable ${resolved.missing.join(', ')} not set on this agent`;
+    const refused = refusal(runNeeds(resolved.scenario, []), this.policy, this.opts.env);
+    if (refused !== null) return refused;
+    // With an allow-list the coordinator does not choose where files are read from.
+    const coordinatorDir = this.opts.allowBrokers === null && existsSync(plan.baseDir) ? plan.baseDir : process.cwd();
+    return { ...plan, scenario: resolved.scenario, baseDir: this.opts.baseDir ?? coordinatorDir };
+  }
+
+  private async execute(c: Claim, cmd: HostCommand, notBefore: number | undefined, env: EnvField[]): Promise<void> {
     if (cmd.type === 'prepare') {
-      const baseDir = this.opts.baseDir ?? (existsSync(cmd.plan.baseDir) ? cmd.plan.baseDir : process.cwd());
-      cmd = { ...cmd, plan: { ...cmd.plan, baseDir } };
+      const plan = this.ownPlan(cmd.plan, env);
+      if (typeof plan === 'string') return this.emit(c, { type: 'error', message: `refused the plan: ${plan}` });
+      cmd = { ...cmd, plan };
     }
     const wait = notBefore === undefined ? 0 : Math.min(MAX_BARRIER_WAIT_MS, notBefore - wallNow());
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

@@ -1,25 +1,33 @@
-// The coordinator's side of the control plane: announce the run (a retained beat, refreshed
-// every second, with a signed last will `gone`), claim the first `count` agents that say hello,
-// and hand back one RemoteHost per agent. Shard order follows the agents' preferred indexes
-// (JOB_COMPLETION_INDEX / --index), then the order they joined.
+// The coordinator's side of the control plane: open the control broker (the embedded one,
+// closed to all but token holders, or the user's), announce the run (a retained beat, refreshed
+// every second, with a signed last will `gone`), gather the first `count` agents that say hello
+// (gathering.ts), and hand back one RemoteHost per agent.
 
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedBroker, type EmbeddedBroker } from '../../broker/embedded.ts';
+import { UsageError } from '../../errors.ts';
 import type { Host } from '../host.ts';
 import { RemoteHost } from '../remote-host.ts';
-import { AgentChannel } from './agent-channel.ts';
 import { openControl, redact, type ControlClient } from './control-client.ts';
-import type { Envelope, RejectReason } from './envelope.ts';
-import type { AgentBody, AgentHello, CoordinatorBody } from './messages.ts';
-import { controlTopics, DEFAULT_PREFIX } from './topics.ts';
+import { parseControlListen, startControlBroker, type ControlTlsFiles } from './control-broker.ts';
+import type { RejectReason } from './envelope.ts';
+import { Gathering, type Gathered } from './gathering.ts';
+import type { AgentHello, CoordinatorBody } from './messages.ts';
+import type { RunNeeds } from './run-policy.ts';
+import { controlTopics, DEFAULT_PREFIX, type ControlTopics } from './topics.ts';
 
 export interface ConnectAgentsOptions {
-  /** Control broker URL; when absent the embedded broker is started on `listen`. */
+  /** Control broker URL; when absent the embedded control broker is started on `listen`. */
   controlUrl?: string;
-  /** Where the embedded control broker listens. Default 0.0.0.0:1884 (agents on other machines must reach it). */
-  listen?: { host?: string; port?: number };
+  /** Where the embedded control broker listens: `host:port` or `mqtts://host:port`. Default 127.0.0.1:1884. */
+  listen?: string;
+  /** Certificate and key for an mqtts:// `listen`; default: a self-signed one made for the run, pinned by agents. */
+  tlsFiles?: ControlTlsFiles;
   count: number;
   token: string;
+  /** What the run needs of each agent, sent with the claim (see run-policy.ts). */
+  needs?: RunNeeds;
+  /** The scenario as written (`loaded.redacted`): its `${env:…}` fields are left for agents to resolve. */
+  source?: unknown;
   /** How long to wait for `count` agents, ms. Default 60 s. */
   timeoutMs?: number;
   prefix?: string;
@@ -44,17 +52,60 @@ export interface AgentFleet {
 }
 
 const BEAT_MS = 1000;
-const CLAIM_TIMEOUT_MS = 3000;
-const SKEW_WARN_MS = 1000;
-const STALL_MS = 1500; // the watch runs every 500 ms
+const WATCH_MS = 500;
+const STALL_MS = 1500;
+const NO_NEEDS: RunNeeds = { env: [], brokers: [], files: [] };
 
-interface Candidate {
-  hello: AgentHello;
-  session: string;
-  order: number;
-  channel: AgentChannel;
-  claimedAt: number | null;
-  sentAt: number;
+interface OpenBroker {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The user's control broker, or the embedded one with the line that tells how to start agents. */
+async function controlBroker(opts: ConnectAgentsOptions, log: (line: string) => void): Promise<OpenBroker> {
+  if (opts.controlUrl) return { url: opts.controlUrl, close: async () => {} };
+  const listen = parseControlListen(opts.listen);
+  const broker = await startControlBroker(listen, opts.token, opts.tlsFiles);
+  const reach =
+    listen.host === '127.0.0.1' || listen.host === '::1'
+      ? 'loopback only; --control-listen <host:port> to open it'
+      : 'token login required';
+  log(
+    `control broker (embedded) listening on ${listen.host}:${listen.port} (${reach}); start agents with: fleetstorm agent --control '${broker.agentUrl}'`,
+  );
+  return broker;
+}
+
+/** The run's announcement every second, and the watch over agents every half second. */
+function heartbeat(control: ControlClient, topics: ControlTopics, run: string, want: number, gathering: Gathering) {
+  const beat = () =>
+    control.publish(topics.coordinator(run), { kind: 'beat', run, want } satisfies CoordinatorBody, { retain: true }).catch(() => {});
+  const beatTimer = setInterval(() => void beat(), BEAT_MS);
+  let lastWatch = Date.now();
+  const watchTimer = setInterval(() => {
+    // After a stall of our own, timers run before the queued messages are read: blame no agent.
+    const stalled = Date.now() - lastWatch > STALL_MS;
+    lastWatch = Date.now();
+    gathering.watch(stalled);
+  }, WATCH_MS);
+  return {
+    first: beat(),
+    stop() {
+      clearInterval(beatTimer);
+      clearInterval(watchTimer);
+    },
+  };
+}
+
+function gatherFailure(outcome: Exclude<Gathered, { kind: 'enough' }>, opts: ConnectAgentsOptions, url: string, joined: string[]): Error {
+  if (outcome.kind === 'refused')
+    return new UsageError(`agent ${outcome.agent.id} (${outcome.agent.hostname}) refused the run: ${outcome.reason}`);
+  const timeoutS = Math.round((opts.timeoutMs ?? 60_000) / 1000);
+  return new Error(
+    `waited ${timeoutS} s for ${opts.count} agent(s) on ${redact(url)}; ${joined.length} joined` +
+      (joined.length ? ` (${joined.join(', ')})` : '') +
+      ': check that agents run with the same --control URL and token',
+  );
 }
 
 export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFleet> {
@@ -63,161 +114,58 @@ export async function connectAgents(opts: ConnectAgentsOptions): Promise<AgentFl
   const topics = controlTopics(opts.prefix ?? DEFAULT_PREFIX);
   const run = randomBytes(6).toString('hex');
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  let embedded: EmbeddedBroker | null = null;
-  let controlUrl = opts.controlUrl;
-  if (!controlUrl) {
-    embedded = await startEmbeddedBroker({ host: opts.listen?.host ?? '0.0.0.0', port: opts.listen?.port ?? 1884 });
-    controlUrl = `mqtt://${embedded.host}:${embedded.port}`;
-    log(
-      `control broker (embedded) listening on ${controlUrl}; start agents with: fleetstorm agent --control mqtt://<this-machine>:${embedded.port}`,
-    );
-  }
-
-  const candidates = new Map<string, Candidate>();
-  let joined = 0;
-  let gathering = true;
-  let settle: (() => void) | null = null;
-  let control: ControlClient | null = null;
-  const early: [string, Envelope][] = []; // arrived before openControl returned
-
-  const claimedCount = () => [...candidates.values()].filter((c) => c.claimedAt !== null && c.channel.isOpen).length;
-  const drop = (id: string, why: string | null) => {
-    const c = candidates.get(id);
-    if (!c) return;
-    candidates.delete(id);
-    if (why) log(`agent ${id}: ${why}`);
-    void c.channel.close();
-  };
-
-  const onMessage = (topic: string, env: Envelope) => {
-    if (control === null) return void early.push([topic, env]);
-    const agentId = topics.agentOf(topic);
-    if (agentId === null || env.from !== agentId) return;
-    const body = env.body as AgentBody;
-    const c = candidates.get(agentId);
-    if (topic === topics.status(agentId)) {
-      if (body.kind === 'offline') {
-        if (c && c.session === env.session)
-          c.channel.lost(`agent ${agentId} (${c.hello.hostname}) went offline: its control connection was lost`);
-        return;
-      }
-      if (body.kind !== 'hello' || body.busy || c || !gathering) return;
-      if (candidates.size >= opts.count) return; // enough claims in flight; a later hello can fill a gap
-      const skew = Date.now() - env.ts;
-      if (Math.abs(skew) > SKEW_WARN_MS)
-        log(
-          `agent ${agentId}: its clock is ${skew > 0 ? 'behind' : 'ahead'} by about ${Math.abs(skew)} ms; synchronise clocks (NTP) for a common start and cross-host latencies`,
-        );
-      const channel = new AgentChannel({
-        control,
-        topics,
-        run,
-        agent: body.agent,
-        session: env.session,
-        connectLeadMs: opts.connectLeadMs ?? 300,
-        silenceMs: opts.silenceMs ?? 3500,
-      });
-      candidates.set(agentId, { hello: body.agent, session: env.session, order: joined++, channel, claimedAt: null, sentAt: Date.now() });
-      const claim: CoordinatorBody = { kind: 'claim', run };
-      control.publish(topics.in(agentId), claim).catch(() => drop(agentId, 'claim could not be sent'));
-      return;
-    }
-    if (!c || c.session !== env.session || topic !== topics.out(agentId)) return;
-    if ('run' in body && body.run !== run) return;
-    if (body.kind === 'busy') return drop(agentId, 'busy with another run');
-    if (body.kind === 'claimed' && c.claimedAt === null) {
-      c.claimedAt = Date.now();
-      log(
-        `agent ${agentId} joined (${c.hello.hostname}, ${c.hello.cores} cores, fd limit ${c.hello.fdLimit}); ${claimedCount()}/${opts.count}`,
-      );
-      if (claimedCount() >= opts.count) settle?.();
-    }
-    c.channel.receive(body);
-  };
-
+  const broker = await controlBroker(opts, log);
+  const gathering = new Gathering({
+    count: opts.count,
+    run,
+    topics,
+    needs: opts.needs ?? NO_NEEDS,
+    source: opts.source,
+    connectLeadMs: opts.connectLeadMs ?? 300,
+    silenceMs: opts.silenceMs ?? 3500,
+    log,
+  });
   let rejectedLogged = 0;
-  const opened = await openControl({
-    url: controlUrl,
+  const control = await openControl({
+    url: broker.url,
     token: opts.token,
     from: 'coordinator',
     clientId: `fleetstorm-coordinator-${run}`,
     will: { topic: topics.coordinator(run), body: { kind: 'gone', run } satisfies CoordinatorBody, retain: true },
     subscribe: [topics.anyStatus, topics.anyOut],
-    onMessage,
+    onMessage: gathering.onMessage,
     onRejected: (topic, reason) => {
       if (rejectedLogged++ < 5) log(`control: rejected a message on ${topic} (${reason})`);
     },
     connectTimeoutMs: Math.min(timeoutMs, 10_000),
   }).catch(async (err) => {
-    await embedded?.close();
+    await broker.close();
     throw err;
   });
-  control = opened;
-  for (const [topic, env] of early.splice(0)) onMessage(topic, env);
-  control.onClose = (reason) => {
-    for (const c of candidates.values()) c.channel.lost(`coordinator ${reason}`);
-  };
-
-  const beat = () =>
-    control
-      .publish(topics.coordinator(run), { kind: 'beat', run, want: opts.count } satisfies CoordinatorBody, { retain: true })
-      .catch(() => {});
-  await beat();
-  const beatTimer = setInterval(() => void beat(), BEAT_MS);
-  let lastWatch = Date.now();
-  const watchTimer = setInterval(() => {
-    // After a stall of our own, timers run before the queued messages are read: blame no agent.
-    const stalled = Date.now() - lastWatch > STALL_MS;
-    lastWatch = Date.now();
-    for (const [id, c] of candidates) {
-      if (stalled) c.channel.forgive();
-      if (c.claimedAt === null) {
-        if (Date.now() - c.sentAt > CLAIM_TIMEOUT_MS) drop(id, 'did not answer its claim');
-      } else c.channel.checkSilence();
-      // Before the run starts, a lost agent just leaves a gap that a later hello can fill.
-      if (gathering && !c.channel.isOpen) drop(id, 'lost before the run started');
-    }
-  }, 500);
-
+  gathering.attach(control);
+  const beats = heartbeat(control, topics, run, opts.count, gathering);
+  await beats.first;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    clearInterval(beatTimer);
-    clearInterval(watchTimer);
-    await Promise.all([...candidates.values()].map((c) => c.channel.close()));
+    beats.stop();
+    await gathering.closeAll();
     await control.clearRetained(topics.coordinator(run)).catch(() => {});
     await control.close();
-    await embedded?.close();
+    await broker.close();
   };
 
-  const enough = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    settle = () => {
-      clearTimeout(timer);
-      resolve(true);
-    };
-    if (claimedCount() >= opts.count) settle();
-  });
-  settle = null;
-  gathering = false;
-  if (!enough) {
-    const have = [...candidates.values()].filter((c) => c.claimedAt !== null).map((c) => c.hello.id);
+  const outcome = await gathering.wait(timeoutMs);
+  if (outcome.kind !== 'enough') {
+    const joined = gathering.joinedIds();
     await close();
-    throw new Error(
-      `waited ${Math.round(timeoutMs / 1000)} s for ${opts.count} agent(s) on ${redact(controlUrl)}; ${have.length} joined` +
-        (have.length ? ` (${have.join(', ')})` : '') +
-        ': check that agents run with the same --control URL and token',
-    );
+    throw gatherFailure(outcome, opts, broker.url, joined);
   }
-
-  const chosen = [...candidates.values()]
-    .filter((c) => c.claimedAt !== null && c.channel.isOpen)
-    .sort((a, b) => (a.hello.index ?? Infinity) - (b.hello.index ?? Infinity) || a.order - b.order)
-    .slice(0, opts.count);
-  for (const [id] of candidates) if (!chosen.some((c) => c.hello.id === id)) drop(id, null);
+  const chosen = gathering.choose();
   const hosts = chosen.map(
     (c) => new RemoteHost({ id: c.hello.id, kind: 'agent', hostname: c.hello.hostname, clients: {}, complete: true }, c.channel),
   );
-  return { hosts, agents: chosen.map((c) => c.hello), runId: run, controlUrl, rejected: () => ({ ...control.verifier.rejected }), close };
+  const rejected = () => ({ ...control.verifier.rejected });
+  return { hosts, agents: chosen.map((c) => c.hello), runId: run, controlUrl: broker.url, rejected, close };
 }

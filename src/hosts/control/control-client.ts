@@ -2,12 +2,17 @@
 // messages a second). It signs what it publishes, verifies what arrives and hands on only
 // verified envelopes. It never reconnects by itself: a lost connection is a lost peer for the
 // other side (its last will fires), so the owner decides what happens next, with a new session.
+// Without user:password in the URL it logs in with the token's login (token-keys.ts); with a
+// `#sha256:<hex>` fragment on an mqtts:// URL it talks only to a broker holding that certificate.
 
-import mqtt, { type MqttClient } from 'mqtt';
+import tls from 'node:tls';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { Signer, Verifier, type Envelope, type RejectReason } from './envelope.ts';
+import { controlLogin } from './token-keys.ts';
 
 export interface ControlClientOptions {
-  /** mqtt://, mqtts://, ws:// ...; user:password@ in the URL is used for the broker login. */
+  /** mqtt://, mqtts://, ws:// ...; user:password@ in the URL is used for the broker login;
+   * `#sha256:<hex>` pins the broker's certificate. */
   url: string;
   token: string;
   /** Sender id written into every envelope. */
@@ -42,37 +47,82 @@ export interface ControlClient {
 
 const RETRY_MS = 500;
 
-function connectOnce(opts: ControlClientOptions, signer: Signer, timeoutMs: number): Promise<MqttClient> {
+/** A control URL split into what MQTT.js connects to and the certificate pin, if any. */
+export function controlTarget(url: string): { url: string; pin: string | null } {
+  const m = /^(.*)#sha256:([0-9a-fA-F]{64})$/.exec(url);
+  if (!m) return { url, pin: null };
+  if (!m[1].startsWith('mqtts://')) throw new Error(`a certificate pin needs an mqtts:// control URL, got ${redact(m[1])}`);
+  return { url: m[1], pin: m[2].toLowerCase() };
+}
+
+/** A TLS socket to the control broker, handed on only once its certificate matches the pin. */
+function pinnedSocket(url: string, pin: string, timeoutMs: number): Promise<tls.TLSSocket> {
+  const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const client = mqtt.connect(opts.url, {
-      clientId: opts.clientId,
-      protocolVersion: 4,
-      clean: true,
-      keepalive: opts.keepaliveSec ?? 10,
-      reconnectPeriod: 0,
-      connectTimeout: Math.max(1000, timeoutMs),
-      will: opts.will && {
-        topic: opts.will.topic,
-        payload: signer.signWill(opts.will.topic, opts.will.body),
-        qos: 1,
-        retain: opts.will.retain ?? false,
-      },
-    });
+    const socket = tls.connect({ host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || 8883), rejectUnauthorized: false });
     const fail = (err: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => fail(new Error('TLS handshake timed out')), timeoutMs);
+    socket.once('error', fail);
+    socket.once('secureConnect', () => {
+      const seen = socket.getPeerCertificate().fingerprint256?.replace(/:/g, '').toLowerCase();
+      if (seen !== pin) return fail(new Error(`its certificate (sha256:${seen}) is not the pinned sha256:${pin}`));
+      clearTimeout(timer);
+      socket.off('error', fail);
+      resolve(socket);
+    });
+  });
+}
+
+async function startClient(opts: ControlClientOptions, signer: Signer, timeoutMs: number): Promise<MqttClient> {
+  const target = controlTarget(opts.url);
+  const options: IClientOptions = {
+    clientId: opts.clientId,
+    protocolVersion: 4,
+    clean: true,
+    keepalive: opts.keepaliveSec ?? 10,
+    reconnectPeriod: 0,
+    connectTimeout: Math.max(1000, timeoutMs),
+    ...(/^\w+:\/\/[^/@]*@/.test(target.url) ? {} : controlLogin(opts.token)),
+    will: opts.will && {
+      topic: opts.will.topic,
+      payload: signer.signWill(opts.will.topic, opts.will.body),
+      qos: 1,
+      retain: opts.will.retain ?? false,
+    },
+  };
+  if (target.pin === null) return mqtt.connect(target.url, options);
+  const socket = await pinnedSocket(target.url, target.pin, timeoutMs);
+  return new MqttClient(() => socket, options);
+}
+
+async function connectOnce(opts: ControlClientOptions, signer: Signer, timeoutMs: number): Promise<MqttClient> {
+  const client = await startClient(opts, signer, timeoutMs);
+  return new Promise((resolve, reject) => {
+    // Only our own listeners go: MQTT.js clears its connect timer in its own 'close' listener,
+    // and a timer left behind would keep an agent process alive long after it is done.
+    const settle = () => {
       opts.signal?.removeEventListener('abort', onAbort);
-      client.removeAllListeners();
+      client.removeListener('connect', onConnect);
+      client.removeListener('error', fail);
+      client.removeListener('close', onEarlyClose);
+    };
+    const fail = (err: Error) => {
+      settle();
       client.on('error', () => {});
       client.end(true);
       reject(err);
     };
+    const onConnect = () => {
+      settle();
+      resolve(client);
+    };
     const onAbort = () => fail(new Error('stopped while connecting to the control broker'));
     const onEarlyClose = () => fail(new Error('connection closed'));
-    client.once('connect', () => {
-      client.removeListener('error', fail);
-      client.removeListener('close', onEarlyClose);
-      opts.signal?.removeEventListener('abort', onAbort);
-      resolve(client);
-    });
+    client.once('connect', onConnect);
     client.once('error', fail);
     client.once('close', onEarlyClose);
     opts.signal?.addEventListener('abort', onAbort, { once: true });

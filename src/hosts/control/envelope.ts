@@ -1,11 +1,14 @@
 // The control plane's wire format. Every message is `<mac>.<json>`: the JSON is an Envelope of
-// plain data, and the MAC is HMAC-SHA256 under the run's shared token over the topic and the
+// plain data whose body travels sealed (AES-256-GCM under a key derived from the run's shared
+// token, see token-keys.ts), so whoever reads the control broker learns sender, sequence and
+// time, never what was said. The MAC is HMAC-SHA256 under the token over the topic and the
 // JSON bytes, so a message cannot be forged, altered, or moved to another agent's topic.
 // Replays are refused twice over: a timestamp window stops old captures, and a per-sender,
 // per-topic sequence number stops a capture being replayed within the window (and drops the
 // duplicates QoS 1 may deliver). Nothing in an envelope is ever executed.
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Sealer } from './token-keys.ts';
 
 export interface Envelope<B = unknown> {
   /** Sender id: an agent id, or `coordinator`. */
@@ -17,6 +20,9 @@ export interface Envelope<B = unknown> {
   ts: number;
   body: B;
 }
+
+/** What travels: the envelope with its body sealed. */
+type WireEnvelope = Omit<Envelope, 'body'> & { box: string };
 
 export type RejectReason = 'malformed' | 'bad-mac' | 'stale' | 'replay';
 
@@ -39,27 +45,31 @@ function mac(token: string, topic: string, json: string): string {
 export class Signer {
   private seq = 0;
   readonly session = newSession();
+  private readonly sealer: Sealer;
 
   constructor(
     private readonly token: string,
     readonly from: string,
     private readonly now: () => number = Date.now,
   ) {
-    if (!token) throw new Error('the control plane needs a shared token');
+    this.sealer = new Sealer(token);
   }
 
-  sign<B>(topic: string, body: B): Buffer {
-    const envelope: Envelope<B> = { from: this.from, session: this.session, seq: ++this.seq, ts: this.now(), body };
-    const json = JSON.stringify(envelope);
-    return Buffer.from(`${mac(this.token, topic, json)}.${json}`);
+  sign(topic: string, body: unknown): Buffer {
+    return this.wire(topic, ++this.seq, body);
   }
 
   /**
    * A last will, signed now and published by the broker later. It carries the highest sequence
    * number, so it is accepted after anything the session sent on the topic, and only once.
    */
-  signWill<B>(topic: string, body: B): Buffer {
-    const envelope: Envelope<B> = { from: this.from, session: this.session, seq: Number.MAX_SAFE_INTEGER, ts: this.now(), body };
+  signWill(topic: string, body: unknown): Buffer {
+    return this.wire(topic, Number.MAX_SAFE_INTEGER, body);
+  }
+
+  private wire(topic: string, seq: number, body: unknown): Buffer {
+    const box = this.sealer.seal(topic, JSON.stringify(body));
+    const envelope: WireEnvelope = { from: this.from, session: this.session, seq, ts: this.now(), box };
     const json = JSON.stringify(envelope);
     return Buffer.from(`${mac(this.token, topic, json)}.${json}`);
   }
@@ -80,12 +90,13 @@ export class Verifier {
   private readonly lastSeq = new Map<string, number>();
   private readonly windowMs: number;
   private readonly now: () => number;
+  private readonly sealer: Sealer;
 
   constructor(
     private readonly token: string,
     opts: VerifierOptions = {},
   ) {
-    if (!token) throw new Error('the control plane needs a shared token');
+    this.sealer = new Sealer(token);
     this.windowMs = opts.windowMs ?? 60_000;
     this.now = opts.now ?? Date.now;
   }
@@ -106,13 +117,8 @@ export class Verifier {
     const json = text.slice(MAC_HEX + 1);
     const expected = Buffer.from(mac(this.token, topic, json), 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-mac' };
-    let envelope: Envelope<B>;
-    try {
-      envelope = JSON.parse(json) as Envelope<B>;
-    } catch {
-      return { ok: false, reason: 'malformed' };
-    }
-    if (!isEnvelope(envelope)) return { ok: false, reason: 'malformed' };
+    const envelope = this.unseal<B>(topic, json);
+    if (envelope === null) return { ok: false, reason: 'malformed' };
     const kind = (envelope.body as { kind?: unknown }).kind;
     const isWill = typeof kind === 'string' && WILL_KINDS.has(kind);
     if (!isWill && Math.abs(this.now() - envelope.ts) > this.windowMs) return { ok: false, reason: 'stale' };
@@ -124,9 +130,27 @@ export class Verifier {
     if (this.lastSeq.size > MAX_TRACKED) this.lastSeq.delete(this.lastSeq.keys().next().value!);
     return { ok: true, envelope };
   }
+
+  private unseal<B>(topic: string, json: string): Envelope<B> | null {
+    const wire = parse(json);
+    if (!isWire(wire)) return null;
+    const opened = this.sealer.open(topic, wire.box);
+    const body = opened === null ? null : parse(opened);
+    if (typeof body !== 'object' || body === null) return null;
+    const { box: _box, ...header } = wire;
+    return { ...header, body: body as B };
+  }
 }
 
-function isEnvelope(e: unknown): e is Envelope {
+function parse(json: string): unknown {
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
+  }
+}
+
+function isWire(e: unknown): e is WireEnvelope {
   if (typeof e !== 'object' || e === null) return false;
   const o = e as Record<string, unknown>;
   return (
@@ -134,7 +158,6 @@ function isEnvelope(e: unknown): e is Envelope {
     typeof o.session === 'string' &&
     Number.isSafeInteger(o.seq) &&
     typeof o.ts === 'number' &&
-    typeof o.body === 'object' &&
-    o.body !== null
+    typeof o.box === 'string'
   );
 }

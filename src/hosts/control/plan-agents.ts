@@ -9,6 +9,8 @@ import { clientsPerProcess } from '../fd-limit.ts';
 import type { Host } from '../host.ts';
 import { shardSlices } from '../shard-slices.ts';
 import { connectAgents, type AgentFleet, type ConnectAgentsOptions } from './connect-agents.ts';
+import { findEnvFields } from './env-fields.ts';
+import { runNeeds } from './run-policy.ts';
 
 export interface AgentPlan {
   hosts: Host[];
@@ -19,8 +21,10 @@ export interface AgentPlan {
   close(): Promise<void>;
 }
 
-export async function planAgentHosts(scenario: Scenario, opts: ConnectAgentsOptions): Promise<AgentPlan> {
-  const fleet = await connectAgents(opts);
+/** `opts.source` (the scenario as written) lets agents resolve its `${env:…}` fields themselves. */
+export async function planAgentHosts(scenario: Scenario, opts: Omit<ConnectAgentsOptions, 'needs'>): Promise<AgentPlan> {
+  const needs = runNeeds(scenario, opts.source === undefined ? [] : findEnvFields(opts.source, scenario));
+  const fleet = await connectAgents({ ...opts, needs });
   const plan = planShards(scenario, fleet.hosts.length).map(shardSlices);
   const short = fleet.hosts
     .map((h, k) => ({ h, clients: plan[k].reduce((n, s) => n + s.count, 0), limit: fleet.agents[k].fdLimit }))

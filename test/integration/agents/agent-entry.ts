@@ -12,6 +12,7 @@ const { values } = parseArgs({
     index: { type: 'string' },
     prefix: { type: 'string' },
     once: { type: 'boolean' },
+    'allow-brokers': { type: 'string' },
   },
 });
 
@@ -23,6 +24,7 @@ try {
     index: values.index === undefined ? undefined : Number(values.index),
     prefix: values.prefix,
     once: values.once,
+    allowBrokers: values['allow-brokers'],
   });
 } catch (err) {
   process.stderr.write(`fleetstorm: ${(err as Error).message}\n`);

@@ -80,13 +80,13 @@ describeWithMosquitto('control plane', () => {
       const fleet = await connectAgents({
         count: 1,
         token,
-        listen: { host: '127.0.0.1', port },
+        listen: `127.0.0.1:${port}`,
         timeoutMs: 8000,
         log: (l) => lines.push(l),
       });
       expect(fleet.controlUrl).toBe(`mqtt://127.0.0.1:${port}`);
       expect(lines[0]).toBe(
-        `control broker (embedded) listening on mqtt://127.0.0.1:${port}; start agents with: fleetstorm agent --control mqtt://<this-machine>:${port}`,
+        `control broker (embedded) listening on 127.0.0.1:${port} (loopback only; --control-listen <host:port> to open it); start agents with: fleetstorm agent --control 'mqtt://127.0.0.1:${port}'`,
       );
       expect(fleet.hosts.map((h) => h.info.id)).toEqual(['via-aedes']);
       await fleet.close();

@@ -110,6 +110,10 @@ export function spawnAgent(args: {
   prefix: string;
   index?: number;
   wrap?: string[];
+  /** More agent options, e.g. ['--allow-brokers', '10.0.0.5:1883']. */
+  args?: string[];
+  /** More environment (the agent's own secrets). */
+  env?: NodeJS.ProcessEnv;
 }): AgentProcess {
   const argv = [
     ...(args.wrap ?? []),
@@ -125,10 +129,11 @@ export function spawnAgent(args: {
     args.prefix,
     '--once',
     ...(args.index === undefined ? [] : ['--index', String(args.index)]),
+    ...(args.args ?? []),
   ];
   const child = spawn(argv[0], argv.slice(1), {
     cwd: REPO,
-    env: { ...process.env, FLEETSTORM_TOKEN: args.token },
+    env: { ...process.env, ...args.env, FLEETSTORM_TOKEN: args.token },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -17,6 +17,19 @@ describe('control envelope: HMAC', () => {
     expect(verifier.rejectedTotal).toBe(0);
   });
 
+  it('carries the body sealed: nothing of it readable on the wire', () => {
+    const { signer } = pair();
+    const wire = signer.sign(TOPIC, { kind: 'cmd', password: 'SuperSecret42' }).toString();
+    expect(wire.includes('SuperSecret42') || wire.includes('password') || wire.includes('cmd')).toBe(false);
+    expect(JSON.parse(wire.slice(65)) as object).toEqual({
+      from: 'coordinator',
+      session: signer.session,
+      seq: 1,
+      ts: 1_000_000,
+      box: expect.any(String),
+    });
+  });
+
   it('rejects and counts a message signed with another token', () => {
     const { verifier } = pair();
     const forged = new Signer('wrong', 'coordinator', () => 1_000_000).sign(TOPIC, body);
@@ -26,7 +39,10 @@ describe('control envelope: HMAC', () => {
 
   it('rejects a body altered after signing', () => {
     const { signer, verifier } = pair();
-    const tampered = signer.sign(TOPIC, body).toString().replace('"connect"', '"finish"');
+    // The body is sealed: flip one character of the box (the MAC covers it, as GCM's tag does).
+    const wire = signer.sign(TOPIC, body).toString();
+    const at = wire.indexOf('"box":"') + 10;
+    const tampered = wire.slice(0, at) + (wire[at] === 'A' ? 'B' : 'A') + wire.slice(at + 1);
     expect(verifier.verify(TOPIC, tampered)).toEqual({ ok: false, reason: 'bad-mac' });
   });
 
