@@ -5,12 +5,16 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts'
 import type { Scenario } from '../scenario/types.ts';
 import { EXIT_RUN_FAILED } from './exit-codes.ts';
 
-/** Starts the embedded broker when the scenario names none, and says so on stderr. */
-export async function embeddedBrokerIfNeeded(scenario: Scenario, remark = ''): Promise<EmbeddedBroker | null> {
+/** Starts the embedded broker when the scenario names none, and says so on stderr unless quiet. */
+export async function embeddedBrokerIfNeeded(
+  scenario: Scenario,
+  opts: { quiet?: boolean; remark?: string } = {},
+): Promise<EmbeddedBroker | null> {
   if (scenario.broker.urls.length > 0) return null;
   const embedded = await startEmbeddedBroker({ port: 0 });
   scenario.broker.urls = [embedded.url];
-  process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}${remark}\n`);
+  if (opts.quiet) return embedded;
+  process.stderr.write(`no broker named: started the embedded broker (aedes, MQTT 3.1.1) on ${embedded.url}${opts.remark ?? ''}\n`);
   if (scenario.broker.protocol === 5) {
     process.stderr.write('note: the embedded broker speaks MQTT 3.1.1 only; protocol 5 clients will be refused (use --broker)\n');
   }

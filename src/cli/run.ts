@@ -12,7 +12,6 @@ import { Progress } from '../report/progress.ts';
 import { writeResultFile } from '../report/write-result.ts';
 import type { Result } from '../result/types.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
-import { parseDuration } from '../scenario/units.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { writeRunOutputs } from './run-outputs.ts';
@@ -29,7 +28,10 @@ export interface RunFlags extends LoadFlags {
   control?: string;
   token?: string;
   controlPrefix?: string;
-  agentTimeout?: string;
+  /** ms (the option table parses --agent-timeout). */
+  agentTimeout?: number;
+  /** Where the embedded control broker listens (--control-listen host:port). */
+  controlListen?: { host: string; port: number };
 }
 
 /** `--agents N [--control URL] [--token T]`: the remote-agent choice, checked up front. */
@@ -40,20 +42,21 @@ function agentChoice(flags: RunFlags) {
   }
   const token = flags.token ?? process.env.FLEETSTORM_TOKEN;
   if (!token) throw new UsageError('--agents needs the shared token: --token <secret> or FLEETSTORM_TOKEN');
-  let timeoutMs: number | undefined;
-  if (flags.agentTimeout !== undefined) {
-    const parsed = parseDuration(flags.agentTimeout);
-    if (!parsed.ok) throw new UsageError(`--agent-timeout: ${parsed.message}`);
-    timeoutMs = parsed.value;
-  }
-  return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs };
+  return {
+    count: flags.agents,
+    control: flags.control,
+    token,
+    prefix: flags.controlPrefix,
+    timeoutMs: flags.agentTimeout,
+    listen: flags.controlListen,
+  };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const loaded = loadForCli(file, flags);
   const { scenario } = loaded;
   const progress = new Progress({ quiet: Boolean(flags.quiet) });
-  const embedded = await embeddedBrokerIfNeeded(scenario);
+  const embedded = await embeddedBrokerIfNeeded(scenario, { quiet: flags.quiet });
   const signals = catchInterrupt();
   const interrupt = signals.promise;
   let result: Result;
