@@ -2,7 +2,7 @@
 // once below and listed by each command that takes them. Commands load lazily, so `--help` and
 // `validate` do not pay for the engine.
 
-import { assignments, brokerUrls, durationMs, durationText, hostPort, tolerance, whole, type OptionSpec } from './options.ts';
+import { assignments, brokerUrls, durationMs, durationText, listenAddress, tolerance, whole, type OptionSpec } from './options.ts';
 
 export interface CommandSpec {
   name: string;
@@ -35,12 +35,6 @@ const runOptions = (out: string, json: string): OptionSpec[] => [
   { flags: '--json', help: `print ${json} as JSON on stdout` },
   { flags: '--threads <n>', help: 'worker threads per process', parse: whole(1, MAX_PARALLEL), default: { text: 'automatic' } },
   { flags: '--processes <n>', help: 'local agent processes', parse: whole(1, MAX_PARALLEL), default: { text: 'automatic' } },
-  {
-    flags: '--control-listen <host:port>',
-    help: 'address the embedded control broker listens on',
-    parse: hostPort,
-    default: { text: '127.0.0.1:<free port>' },
-  },
 ];
 
 const lazy =
@@ -60,6 +54,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--junit <file>', help: 'write thresholds as JUnit XML' },
       { flags: '--agents <n>', help: 'spread the fleet over N remote agents (fleetstorm agent)', parse: whole(1, 100_000) },
       { flags: '--control <url>', help: 'control broker for agents', default: { text: 'start the embedded one (--control-listen)' } },
+      {
+        flags: '--control-listen <host:port>',
+        help: 'address the embedded control broker listens on',
+        parse: listenAddress,
+        default: { text: '127.0.0.1:<free port>' },
+      },
       { flags: '--token <secret>', help: 'shared token that signs control messages (or FLEETSTORM_TOKEN)' },
       { flags: '--control-prefix <p>', help: 'topic prefix on the control broker', default: { text: 'fleetstorm' } },
       { flags: '--agent-timeout <d>', help: 'how long to wait for the agents', parse: durationMs(1), default: { text: '60s' } },

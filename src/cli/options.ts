@@ -74,12 +74,11 @@ export const tolerance = assignments('endToEnd.p99=+15%', (value, option) => {
   }
 });
 
-/** `host:port` or `[v6]:port`, port 0..65535 (0 = a free port). */
-export const hostPort: ParseValue = (text, _previous, option) => {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text.trim());
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw bad(option, 'must be host:port, e.g. 127.0.0.1:1884 (port 0 to 65535)', text);
-  return { host: m[1] ?? m[2]!, port };
+/** `host:port`, `[v6]:port` or `mqtts://host:port`, port 0..65535; kept as written. */
+export const listenAddress: ParseValue = (text, _previous, option) => {
+  const m = /^(?:mqtts?:\/\/)?(?:\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(text.trim());
+  if (!m || Number(m[1]) > 65535) throw bad(option, 'must be host:port (or mqtts://host:port), e.g. 127.0.0.1:1884', text);
+  return text.trim();
 };
 
 /** Adds the options to a command; parse errors name the option. */

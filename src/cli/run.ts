@@ -30,8 +30,6 @@ export interface RunFlags extends LoadFlags {
   controlPrefix?: string;
   /** ms (the option table parses --agent-timeout). */
   agentTimeout?: number;
-  /** Where the embedded control broker listens (--control-listen host:port). */
-  controlListen?: { host: string; port: number };
 }
 
 /** `--agents N [--control URL] [--token T]`: the remote-agent choice, checked up front. */
@@ -42,14 +40,7 @@ function agentChoice(flags: RunFlags) {
   }
   const token = flags.token ?? process.env.FLEETSTORM_TOKEN;
   if (!token) throw new UsageError('--agents needs the shared token: --token <secret> or FLEETSTORM_TOKEN');
-  return {
-    count: flags.agents,
-    control: flags.control,
-    token,
-    prefix: flags.controlPrefix,
-    timeoutMs: flags.agentTimeout,
-    listen: flags.controlListen,
-  };
+  return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs: flags.agentTimeout };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
