@@ -8,7 +8,6 @@
 // first step, or the search was interrupted · 2 bad usage or scenario · 3 even the first step
 // failed its gates.
 import { RunError } from '../errors.ts';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { buildCapacityReport } from '../coordinator/capacity-report.ts';
@@ -18,6 +17,7 @@ import { scrub, writeResultFile } from '../report/write-result.ts';
 import { writeReport } from '../report/write-report.ts';
 import { capacitySection } from '../scenario/schema-run.ts';
 import type { CapacitySpec } from '../scenario/types.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { loadForCli } from './load.ts';
 
@@ -86,7 +86,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     endedAt: Date.now(),
     interrupted: search.interrupted,
   });
-  const capacityFile = writeJsonAtomic(path.join(outDir, 'capacity.json'), report, loaded.secrets);
+  const capacityFile = writeFileAtomic(path.join(outDir, 'capacity.json'), scrub(JSON.stringify(report, null, 2), loaded.secrets) + '\n');
   const shown = report.lastGood ?? report.steps[report.steps.length - 1];
   const html = shown ? (await writeReport(search.results[shown.k]!, outDir, { capacity: report, png: true })).html : null;
 
@@ -102,12 +102,4 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   if (search.interrupted) return EXIT_RUN_FAILED;
   return report.lastGood ? EXIT_OK : EXIT_GATE_FAILED;
-}
-
-function writeJsonAtomic(file: string, value: unknown, secrets: readonly string[]): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, scrub(JSON.stringify(value, null, 2), secrets) + '\n');
-  renameSync(tmp, file);
-  return file;
 }
