@@ -17,7 +17,7 @@ import { scrub, writeResultFile } from '../report/write-result.ts';
 import { writeReport } from '../report/write-report.ts';
 import { capacitySection } from '../scenario/schema-run.ts';
 import type { CapacitySpec } from '../scenario/types.ts';
-import { writeFileAtomic } from '../write-atomic.ts';
+import { ensureDir, writeFileAtomic } from '../write-atomic.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { loadForCli } from './load.ts';
 
@@ -51,7 +51,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     );
   }
   const progress = new Progress({ quiet: Boolean(flags.quiet) });
-  const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity'));
+  const outDir = ensureDir(path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity')));
   const embedded = await embeddedBrokerIfNeeded(scenario, {
     quiet: flags.quiet,
     remark: "; its capacity is this process's, not a real broker's",

@@ -1,5 +1,5 @@
-// What `run` and `capacity` both need around a run: the embedded broker when none is named, and
-// Ctrl-C turned into a promise (a second Ctrl-C quits at once).
+// What the commands need around a run: the embedded broker when none is named (run, capacity),
+// and Ctrl-C turned into a promise (run, capacity, agent; a second Ctrl-C quits at once).
 
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -27,12 +27,18 @@ export interface Interrupt {
   dispose(): void;
 }
 
-export function catchInterrupt(): Interrupt {
+/**
+ * Ctrl-C and SIGTERM as a promise, for every command that stops cleanly: the first signal
+ * resolves it, a second one exits 1 at once, and with `graceMs` a command that has not finished
+ * that long after the first signal exits 1 too (an agent that cannot stop must not hang).
+ */
+export function catchInterrupt(opts: { graceMs?: number } = {}): Interrupt {
   let stop: () => void = () => {};
   const promise = new Promise<void>((resolve) => (stop = resolve));
   let count = 0;
   const onSignal = () => {
     if (++count > 1) process.exit(EXIT_RUN_FAILED);
+    if (opts.graceMs !== undefined) setTimeout(() => process.exit(EXIT_RUN_FAILED), opts.graceMs).unref();
     stop();
   };
   process.on('SIGINT', onSignal);

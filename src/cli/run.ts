@@ -15,6 +15,7 @@ import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { writeRunOutputs } from './run-outputs.ts';
+import { ensureDir } from '../write-atomic.ts';
 
 export interface RunFlags extends LoadFlags {
   out?: string;
@@ -46,6 +47,7 @@ function agentChoice(flags: RunFlags) {
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   const loaded = loadForCli(file, flags);
   const { scenario } = loaded;
+  const outDir = ensureDir(path.resolve(flags.out ?? path.join('reports', scenario.name)));
   const progress = new Progress({ quiet: Boolean(flags.quiet) });
   const embedded = await embeddedBrokerIfNeeded(scenario, { quiet: flags.quiet });
   const signals = catchInterrupt();
@@ -74,7 +76,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
   const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;
   if (version) result.run.brokerVersion = version;
-  const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name));
   const file_ = writeResultFile(result, outDir, loaded.secrets);
   const extra = await writeRunOutputs(result, outDir, flags);
   if (flags.json)

@@ -63,7 +63,8 @@ export async function runCliInProcess(args: string[]): Promise<CliRun> {
   }
   let code: number;
   try {
-    code = await main(['node', 'fleetstorm', ...args]);
+    const returned: unknown = await main(['node', 'fleetstorm', ...args]);
+    code = typeof returned === 'number' ? returned : Number(process.exitCode ?? 0);
   } finally {
     streams.forEach(([stream], k) => (stream.write = saved[k]!));
     process.exitCode = undefined;
