@@ -14,7 +14,7 @@ export interface CommandSpec {
   run(file: string, flags: never): Promise<number>;
 }
 
-const MAX_PARALLEL = 1024;
+const MAX_PARALLEL = 256;
 const SCENARIO_ARG: [string, string] = ['<scenario>', 'scenario file (YAML)'];
 
 // What shapes the scenario: run, capacity and validate take these, so validate checks what run runs.

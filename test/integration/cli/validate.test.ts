@@ -90,8 +90,10 @@ describe('fleetstorm validate and run on bad input', () => {
 
   it('a bad option value names the option, exit 2', async () => {
     const cases: [string[], string][] = [
-      [['run', quickstart, '--threads', '0'], 'fleetstorm: --threads: must be a whole number from 1 to 1024, got "0"\n'],
-      [['run', quickstart, '--processes', 'two'], 'fleetstorm: --processes: must be a whole number from 1 to 1024, got "two"\n'],
+      [['run', quickstart, '--threads', '0'], 'fleetstorm: --threads: must be a whole number from 1 to 256, got "0"\n'],
+      // Before the table, --threads had no upper bound: 2000 worker threads on a 2-core machine hung for minutes.
+      [['run', quickstart, '--threads', '2000'], 'fleetstorm: --threads: must be a whole number from 1 to 256, got "2000"\n'],
+      [['run', quickstart, '--processes', 'two'], 'fleetstorm: --processes: must be a whole number from 1 to 256, got "two"\n'],
       [['capacity', quickstart, '--hold', '500ms'], 'fleetstorm: --hold: must be at least 1s, got "500ms"\n'],
       [['run', quickstart, '--broker', 'http://x'], 'fleetstorm: --broker: must start with mqtt:// or mqtts://, got "http://x"\n'],
       [

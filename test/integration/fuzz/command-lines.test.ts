@@ -14,7 +14,7 @@ import { fill, mutateArgv, pick, rng } from './mutate.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const LINES = 200;
-const SPAWNED = 10;
+const SPAWNED = 6;
 const LIMIT_MS = 5000;
 const STACK = /\n\s+at .+[(:]\d+|internal error|RangeError|TypeError|ReferenceError/;
 
@@ -159,14 +159,20 @@ describe(`fuzz: ${LINES} mutated command lines of run, compare and report (seed 
   }, 240_000);
 
   it('a spawned sample behaves the same as the binary', async () => {
-    for (let k = 0; k < SPAWNED; k++) {
-      const { command, argv } = line(Math.floor((k * LINES) / SPAWNED) + 3);
-      const t0 = performance.now();
-      const run = await runCli(argv, { cwd: dir, timeoutMs: 60_000 });
-      const ms = Math.round(performance.now() - t0);
-      slowestSpawn = Math.max(slowestSpawn, ms);
-      check(command, argv, run, ms, 60_000);
-      expect(run.signal).toBeNull();
-    }
+    const queue = Array.from({ length: SPAWNED }, (_, k) => Math.floor((k * LINES) / SPAWNED) + 3);
+    const worker = async () => {
+      for (let n = queue.shift(); n !== undefined; n = queue.shift()) {
+        const { command, argv } = line(n);
+        const t0 = performance.now();
+        const run = await runCli(argv, { cwd: dir, timeoutMs: 60_000 });
+        const ms = Math.round(performance.now() - t0);
+        slowestSpawn = Math.max(slowestSpawn, ms);
+        // Wall time here is mostly node start-up on a shared machine; the in-process pass bounds
+        // the command's own time. A hung process still fails (killed at 60 s → code null).
+        check(command, argv, run, ms, 60_000);
+        expect(run.signal).toBeNull();
+      }
+    };
+    await Promise.all([worker(), worker()]);
   }, 240_000);
 });

@@ -205,6 +205,9 @@ export function fill(argv: readonly string[], values: Record<string, string>): s
 /** One mutation of a command line: a dropped, duplicated, reordered or junk-valued argument. */
 export function mutateArgv(r: Rng, argv: readonly string[], extras: readonly string[][]): string[] {
   const out = [...argv];
+  // Half the lines keep the command intact and add one hostile option, so they reach the command
+  // itself rather than stopping at the parser.
+  if (r() < 0.5) return [...out, ...pick(r, extras)];
   const junk = [
     '',
     '0',
