@@ -44,7 +44,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const defaults = scenario.capacity === undefined;
   const spec: CapacitySpec = { ...(scenario.capacity ?? capacitySection.parse({})) };
   if (flags.hold !== undefined) spec.holdMs = flags.hold;
-  if (defaults && !flags.quiet) {
+  if (defaults) {
     process.stderr.write(
       `${path.basename(file)} has no capacity: section; using the defaults (vary ${spec.vary}, factor ${spec.start} + ${spec.step}/step, ` +
         `up to ${spec.maxSteps} steps, hold ${spec.holdMs / 1000}s, knee ${spec.knee}, warn ${spec.warnAt * 100} %, page ${spec.pageAt * 100} %)\n`,

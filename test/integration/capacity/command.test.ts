@@ -86,7 +86,7 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
   it('exit 1 when no broker answers, with capacity.json still written', async () => {
     const out = tempDir();
     const port = await findFreePort();
-    const file = writeScenario(fleet({ capacity: { start: 1, maxSteps: 3, hold: 1000 } }));
+    const file = writeScenario(fleet({ capacity: { start: 1, maxSteps: 3, hold: '1s' } }));
     const err = await capacityCommand(file, { broker: [`mqtt://127.0.0.1:${port}`], out, quiet: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect(exitFor(err)?.code).toBe(1);
