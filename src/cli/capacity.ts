@@ -8,8 +8,6 @@
 // first step, or the search was interrupted · 2 bad usage or scenario · 3 even the first step
 // failed its gates.
 import { RunError } from '../errors.ts';
-import { UsageError } from '../errors.ts';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { buildCapacityReport } from '../coordinator/capacity-report.ts';
@@ -19,7 +17,7 @@ import { scrub, writeResultFile } from '../report/write-result.ts';
 import { writeReport } from '../report/write-report.ts';
 import { capacitySection } from '../scenario/schema-run.ts';
 import type { CapacitySpec } from '../scenario/types.ts';
-import { parseDuration } from '../scenario/units.ts';
+import { ensureDir, writeFileAtomic } from '../write-atomic.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
 import { loadForCli } from './load.ts';
 
@@ -29,8 +27,8 @@ export interface CapacityFlags extends LiveFlags {
   out?: string;
   quiet?: boolean;
   json?: boolean;
-  /** Steady-state time per step, e.g. 10s; overrides capacity.hold. */
-  hold?: string;
+  /** Steady-state time per step in ms (--hold, at least 1 s); overrides capacity.hold. */
+  hold?: number;
   threads?: number;
   processes?: number;
   /** false: skip the unjudged warm-up run before the first step (commander's --no-warmup). */
@@ -45,7 +43,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   const { scenario } = loaded;
   const defaults = scenario.capacity === undefined;
   const spec: CapacitySpec = { ...(scenario.capacity ?? capacitySection.parse({})) };
-  if (flags.hold !== undefined) spec.holdMs = holdFlag(flags.hold);
+  if (flags.hold !== undefined) spec.holdMs = flags.hold;
   if (defaults) {
     process.stderr.write(
       `${path.basename(file)} has no capacity: section; using the defaults (vary ${spec.vary}, factor ${spec.start} + ${spec.step}/step, ` +
@@ -54,8 +52,11 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   const live = await openLiveOutputs(scenario, flags);
   const { progress } = live;
-  const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity'));
-  const embedded = await embeddedBrokerIfNeeded(scenario, "; its capacity is this process's, not a real broker's");
+  const outDir = ensureDir(path.resolve(flags.out ?? path.join('reports', scenario.name, 'capacity')));
+  const embedded = await embeddedBrokerIfNeeded(scenario, {
+    quiet: flags.quiet,
+    remark: "; its capacity is this process's, not a real broker's",
+  });
   const signals = catchInterrupt();
   const interrupt = signals.promise;
   const startedAt = Date.now();
@@ -87,7 +88,7 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
     endedAt: Date.now(),
     interrupted: search.interrupted,
   });
-  const capacityFile = writeJsonAtomic(path.join(outDir, 'capacity.json'), report, loaded.secrets);
+  const capacityFile = writeFileAtomic(path.join(outDir, 'capacity.json'), scrub(JSON.stringify(report, null, 2), loaded.secrets) + '\n');
   const shown = report.lastGood ?? report.steps[report.steps.length - 1];
   const html = shown ? (await writeReport(search.results[shown.k]!, outDir, { capacity: report, png: true })).html : null;
 
@@ -104,19 +105,4 @@ export async function capacityCommand(file: string, flags: CapacityFlags): Promi
   }
   if (search.interrupted) return EXIT_RUN_FAILED;
   return report.lastGood ? EXIT_OK : EXIT_GATE_FAILED;
-}
-
-function holdFlag(text: string): number {
-  const parsed = parseDuration(text);
-  if (!parsed.ok) throw new UsageError(`--hold: ${parsed.message}`);
-  if (parsed.value < 1000) throw new UsageError(`--hold: must be at least 1s, got ${text}`);
-  return parsed.value;
-}
-
-function writeJsonAtomic(file: string, value: unknown, secrets: readonly string[]): string {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, scrub(JSON.stringify(value, null, 2), secrets) + '\n');
-  renameSync(tmp, file);
-  return file;
 }

@@ -1,10 +1,16 @@
-// Scenario loading as the commands need it: `--set`, `--duration` and `--broker` folded in,
-// every problem (thresholds included) reported at once as a usage error (exit 2, via ScenarioError).
+// Scenario loading as the commands need it: `--set`, `--duration` and `--broker` folded in, then
+// every check `run` makes before its first connect (the files the scenario names, the address
+// pools against the fleet), so `validate` and `run` refuse exactly the same scenarios. Every
+// problem is a usage error (exit 2, via ScenarioError / UsageError).
+import { ScenarioError } from '../errors.ts';
+import { checkAddresses } from '../hosts/plan-hosts.ts';
+import { checkTlsFiles } from '../scenario/files.ts';
 import { loadScenario, overridesForCli } from '../scenario/load.ts';
 import type { LoadedScenario } from '../scenario/types.ts';
 
 export interface LoadFlags {
   set?: string[];
+  /** Steady-state duration as written (checked by the option table), e.g. 30s. */
   duration?: string;
   broker?: string[];
 }
@@ -12,5 +18,9 @@ export interface LoadFlags {
 /** `env`: where `${env:NAME}` is read (default process.env). */
 export function loadForCli(file: string, flags: LoadFlags, env?: NodeJS.ProcessEnv): LoadedScenario {
   const set = [...(flags.set ?? []), ...overridesForCli({ brokers: flags.broker, duration: flags.duration })];
-  return loadScenario(file, { set, env });
+  const loaded = loadScenario(file, { set, env });
+  const fileIssues = checkTlsFiles(loaded.scenario.broker.tls, loaded.baseDir);
+  if (fileIssues.length > 0) throw new ScenarioError(fileIssues);
+  checkAddresses(loaded.scenario);
+  return loaded;
 }

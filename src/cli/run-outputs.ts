@@ -1,12 +1,12 @@
 // Optional outputs of a run beside result.json: the HTML report and PNG charts (--report),
 // JUnit XML (--junit) and the GitHub step summary (when GITHUB_STEP_SUMMARY is set).
 
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { renderJUnit } from '../report/junit.ts';
 import { appendStepSummary, renderStepSummary } from '../report/step-summary.ts';
 import type { Result } from '../result/types.ts';
 import { writeReport } from '../report/write-report.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 export async function writeRunOutputs(
   result: Result,
@@ -22,9 +22,7 @@ export async function writeRunOutputs(
     pngs.forEach((p, k) => (written[`chart${k + 1}`] = p));
   }
   if (flags.junit) {
-    const file = path.resolve(flags.junit);
-    writeFileSync(file, renderJUnit(result));
-    written.junit = file;
+    written.junit = writeFileAtomic(path.resolve(flags.junit), renderJUnit(result));
   }
   if (process.env.GITHUB_STEP_SUMMARY) {
     appendStepSummary(renderStepSummary(result, { chartLinks: pngs.map((p) => path.relative(process.cwd(), p)) }));

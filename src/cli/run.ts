@@ -14,10 +14,10 @@ import { plannedPublishRate } from '../plan/fleet-totals.ts';
 import { writeResultFile } from '../report/write-result.ts';
 import type { Result } from '../result/types.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
-import { parseDuration } from '../scenario/units.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
 import { catchInterrupt, embeddedBrokerIfNeeded } from './run-support.ts';
 import { writeRunOutputs } from './run-outputs.ts';
+import { ensureDir } from '../write-atomic.ts';
 
 export interface RunFlags extends LoadFlags, LiveFlags {
   out?: string;
@@ -31,7 +31,8 @@ export interface RunFlags extends LoadFlags, LiveFlags {
   control?: string;
   token?: string;
   controlPrefix?: string;
-  agentTimeout?: string;
+  /** ms (the option table parses --agent-timeout). */
+  agentTimeout?: number;
   /** Where the embedded control broker listens: host:port or mqtts://host:port (default 127.0.0.1:1884). */
   controlListen?: string;
 }
@@ -54,27 +55,31 @@ function agentChoice(flags: RunFlags, source: unknown) {
   }
   const token = flags.token ?? process.env.FLEETSTORM_TOKEN;
   if (!token) throw new UsageError('--agents needs the shared token: --token <secret> or FLEETSTORM_TOKEN');
-  let timeoutMs: number | undefined;
-  if (flags.agentTimeout !== undefined) {
-    const parsed = parseDuration(flags.agentTimeout);
-    if (!parsed.ok) throw new UsageError(`--agent-timeout: ${parsed.message}`);
-    timeoutMs = parsed.value;
-  }
   if (flags.control && flags.controlListen)
     throw new UsageError('--control-listen is for the embedded control broker; leave it out with --control');
   const listen = flags.controlListen;
   const tlsFiles = controlTlsFiles(process.env);
-  return { count: flags.agents, control: flags.control, token, prefix: flags.controlPrefix, timeoutMs, listen, tlsFiles, source };
+  return {
+    count: flags.agents,
+    control: flags.control,
+    token,
+    prefix: flags.controlPrefix,
+    timeoutMs: flags.agentTimeout,
+    listen,
+    tlsFiles,
+    source,
+  };
 }
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   // With agents, a `${env:NAME}` only the agents hold is theirs to resolve (hosts/control/env-fields.ts).
   const loaded = loadForCli(file, flags, flags.agents === undefined ? undefined : leaveMissingToAgents(process.env));
   const { scenario } = loaded;
+  const outDir = ensureDir(path.resolve(flags.out ?? path.join('reports', scenario.name)));
   const live = await openLiveOutputs(scenario, flags);
   const { progress } = live;
   live.feed.begin({ scenario, plannedRate: plannedPublishRate(scenario) });
-  const embedded = await embeddedBrokerIfNeeded(scenario);
+  const embedded = await embeddedBrokerIfNeeded(scenario, { quiet: flags.quiet });
   const signals = catchInterrupt();
   const interrupt = signals.promise;
   let result: Result;
@@ -102,7 +107,6 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   }
   const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;
   if (version) result.run.brokerVersion = version;
-  const outDir = path.resolve(flags.out ?? path.join('reports', scenario.name));
   live.feed.finish(result);
   const file_ = writeResultFile(result, outDir, loaded.secrets);
   progress.final();

@@ -1,14 +1,14 @@
-// `fleetstorm validate <scenario>`: every problem at once, exit 2; nothing runs.
+// `fleetstorm validate <scenario>`: every check `run` makes before its first connect, every
+// problem at once, exit 2; nothing runs.
 
-import { EXIT_OK } from './exit-codes.ts';
-import { loadForCli } from './load.ts';
 import { fleetClients } from '../plan/fleet-totals.ts';
+import { EXIT_OK } from './exit-codes.ts';
+import { loadForCli, type LoadFlags } from './load.ts';
 
-export function validateCommand(file: string, flags: { set?: string[] }): number {
+export function validateCommand(file: string, flags: LoadFlags): number {
   const { scenario } = loadForCli(file, flags);
-  const clients = fleetClients(scenario);
   process.stdout.write(
-    `${file}: valid (${scenario.groups.length} groups, ${clients} clients, ${Object.keys(scenario.thresholds).length} thresholds)\n`,
+    `${file}: valid (${scenario.groups.length} groups, ${fleetClients(scenario)} clients, ${Object.keys(scenario.thresholds).length} thresholds)\n`,
   );
   return EXIT_OK;
 }

@@ -14,6 +14,8 @@ export type Verdict = 'ok' | 'better' | 'regression' | 'no-data';
 
 export interface CompareRow {
   metric: string;
+  /** What the values count: msg/s, ms, or a ratio (lossRate, 0.01 = 1 %). */
+  unit: string;
   baseline: number | null;
   current: number | null;
   /** (current − baseline) / baseline × 100; null when the baseline is 0 or either side has no data. */
@@ -36,28 +38,30 @@ export const DEFAULT_TOLERANCE_PCT = 10;
 type Direction = 'higher-is-worse' | 'lower-is-worse' | 'loss';
 interface MetricDef {
   metric: string;
+  unit: string;
   direction: Direction;
   read(s: Summary): number | null;
 }
 
 export const COMPARED_METRICS: readonly MetricDef[] = [
-  { metric: 'throughput.publishedPerSec', direction: 'lower-is-worse', read: (s) => s.throughput.publishedPerSec },
-  { metric: 'throughput.receivedPerSec', direction: 'lower-is-worse', read: (s) => s.throughput.receivedPerSec },
+  { metric: 'throughput.publishedPerSec', unit: 'msg/s', direction: 'lower-is-worse', read: (s) => s.throughput.publishedPerSec },
+  { metric: 'throughput.receivedPerSec', unit: 'msg/s', direction: 'lower-is-worse', read: (s) => s.throughput.receivedPerSec },
   ...LATENCY_NAMES.flatMap((name) =>
     (['p50', 'p90', 'p99'] as const).map((stat): MetricDef => ({
       metric: `${name}.${stat}`,
+      unit: 'ms',
       direction: 'higher-is-worse',
       read: (s) => (s.latencyMs[name] && s.latencyMs[name].count > 0 ? s.latencyMs[name][stat] : null),
     })),
   ),
-  { metric: 'messages.lossRate', direction: 'loss', read: (s) => (s.messages.expected > 0 ? s.messages.lossRate : null) },
+  { metric: 'messages.lossRate', unit: 'ratio', direction: 'loss', read: (s) => (s.messages.expected > 0 ? s.messages.lossRate : null) },
 ];
 
 /** Reads "+15%", "15%", "15", 15 → 15. Throws one line on anything else. */
 export function parseTolerance(spec: string | number): number {
   const m = typeof spec === 'number' ? [String(spec), String(spec)] : /^\s*\+?\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(spec);
   const pct = m ? Number(m[1]) : NaN;
-  if (!Number.isFinite(pct) || pct < 0) throw new Error(`bad tolerance '${spec}': use a percentage such as "+15%"`);
+  if (!Number.isFinite(pct) || pct < 0) throw new UsageError(`bad tolerance '${spec}': use a percentage such as "+15%"`);
   return pct;
 }
 
@@ -71,7 +75,15 @@ function toleranceFor(metric: string, direction: Direction, tolerances: Toleranc
 const clean = (x: number) => Number(x.toPrecision(12));
 
 function judge(def: MetricDef, base: number | null, cur: number | null, tolPct: number): CompareRow {
-  const row: CompareRow = { metric: def.metric, baseline: base, current: cur, deltaPct: null, tolerancePct: tolPct, verdict: 'no-data' };
+  const row: CompareRow = {
+    metric: def.metric,
+    unit: def.unit,
+    baseline: base,
+    current: cur,
+    deltaPct: null,
+    tolerancePct: tolPct,
+    verdict: 'no-data',
+  };
   if (base === null || cur === null) return row;
   // A baseline that moved nothing gives no scale to compare against.
   if (def.direction === 'lower-is-worse' && base === 0) return row;
@@ -88,8 +100,9 @@ function judge(def: MetricDef, base: number | null, cur: number | null, tolPct: 
 }
 
 /**
- * Compares the run-wide summaries (and, with `group`, that group's). Metrics with no data on
- * either side are reported as 'no-data' and do not fail the comparison.
+ * Compares the run-wide summaries (and, with `group`, that group's). A metric with data on one
+ * side only is 'no-data' and does not fail the comparison; one with data on neither side (no
+ * commands sent, say) is left out.
  */
 export function compareWithBaseline(
   result: { summary: Summary; groups?: Record<string, Summary> },
@@ -106,7 +119,7 @@ export function compareWithBaseline(
   const base = opts.group === undefined ? baseline.summary : baseline.groups?.[opts.group];
   const rows = COMPARED_METRICS.map((def) =>
     judge(def, base ? def.read(base) : null, cur ? def.read(cur) : null, toleranceFor(def.metric, def.direction, tolerances)),
-  );
+  ).filter((row) => row.baseline !== null || row.current !== null);
   const regressions = rows.filter((r) => r.verdict === 'regression').length;
   return { rows, verdict: regressions > 0 ? 'regression' : 'ok', regressions };
 }

@@ -1,7 +1,6 @@
-// Plain-text tables for the console: threshold gates and baseline comparisons.
+// Plain-text tables for the console: threshold gates, and the table helpers compare-view.ts uses.
 
 import type { ThresholdResult } from '../result/types.ts';
-import type { CompareRow, Verdict } from './compare.ts';
 
 /** Left-aligned columns separated by two spaces; first row is the header. */
 export function textTable(rows: readonly (readonly string[])[]): string {
@@ -25,24 +24,4 @@ export function formatThresholdTable(results: readonly ThresholdResult[]): strin
 /** " (implicit)" for a gate the scenario did not write (connections.failed == 0), else "". */
 export function implicitNote(r: Pick<ThresholdResult, 'implicit'>): string {
   return r.implicit ? ' (implicit)' : '';
-}
-
-const VERDICT_LABEL: Record<Verdict, string> = { ok: 'ok', better: 'BETTER', regression: 'REGRESSION', 'no-data': 'no data' };
-
-function formatDelta(pct: number | null): string {
-  if (pct === null) return '-';
-  const r = Math.round(pct * 10) / 10;
-  return `${r > 0 ? '+' : ''}${r}%`;
-}
-
-export function formatCompareTable(rows: readonly CompareRow[]): string {
-  const body = rows.map((r) => [
-    r.metric,
-    formatNumber(r.baseline),
-    formatNumber(r.current),
-    formatDelta(r.deltaPct),
-    `±${r.tolerancePct}%`,
-    VERDICT_LABEL[r.verdict],
-  ]);
-  return textTable([['metric', 'baseline', 'current', 'delta', 'tolerance', 'verdict'], ...body]);
 }

@@ -1,10 +1,10 @@
 // `fleetstorm report`: report.html plus the PNG charts, side by side in one folder.
 
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderHtmlReport, type HtmlReportOptions } from './html/render.ts';
 import { writePngCharts } from './png.ts';
 import type { Result } from '../result/types.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 export interface WriteReportOptions extends HtmlReportOptions {
   /** Skip the PNGs (e.g. no font on this machine and only the HTML is wanted). */
@@ -17,11 +17,7 @@ export async function writeReport(
   outDir: string,
   opts: WriteReportOptions = {},
 ): Promise<{ html: string; pngs: string[] }> {
-  await mkdir(outDir, { recursive: true });
-  const html = join(outDir, 'report.html');
-  const tmp = `${html}.${process.pid}.tmp`;
-  await writeFile(tmp, renderHtmlReport(result, { baseline: opts.baseline, capacity: opts.capacity }));
-  await rename(tmp, html);
+  const html = writeFileAtomic(join(outDir, 'report.html'), renderHtmlReport(result, { baseline: opts.baseline, capacity: opts.capacity }));
   const pngs = opts.png === false ? [] : await writePngCharts(result, outDir, { capacity: opts.capacity });
   return { html, pngs };
 }

@@ -1,17 +1,12 @@
 // result.json is written atomically (temporary file, then rename) so a reader never sees half a
 // file, and scrubbed of every secret value as a last line of defence.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Result } from '../result/types.ts';
+import { writeFileAtomic } from '../write-atomic.ts';
 
 export function writeResultFile(result: Result, dir: string, secrets: readonly string[]): string {
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'result.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, scrub(JSON.stringify(result, null, 2), secrets) + '\n');
-  renameSync(tmp, file);
-  return file;
+  return writeFileAtomic(path.join(dir, 'result.json'), scrub(JSON.stringify(result, null, 2), secrets) + '\n');
 }
 
 export function scrub(text: string, secrets: readonly string[]): string {

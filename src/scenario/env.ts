@@ -2,6 +2,7 @@
 // scenario file. The resolved values are returned separately so every writer can scrub them.
 
 import type { IssuePath } from './schema-check.ts';
+import { checkDepth } from './nesting.ts';
 import { escapeTemplateLiteral } from './template.ts';
 
 const ENV_REF = /\$\{env:([^}]*)\}/g;
@@ -23,6 +24,7 @@ export function resolveEnvRefs(value: unknown, env: NodeJS.ProcessEnv): EnvResol
   const issues: EnvResolution['issues'] = [];
 
   const visit = (node: unknown, path: IssuePath): unknown => {
+    checkDepth(path.length);
     if (typeof node === 'string') {
       if (!node.includes('${env:')) return node;
       return node.replace(ENV_REF, (ref, name: string) => {

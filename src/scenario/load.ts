@@ -1,15 +1,14 @@
 // Reads a scenario file: YAML → `--set` overrides → `${env:…}` secrets → validation. Every
 // problem from every step is collected and thrown once as a ScenarioError.
 
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import type { LoadedScenario, ValidationIssue } from './types.ts';
 import { canonicalJson, sha256Hex } from './canonical.ts';
 import { resolveEnvRefs } from './env.ts';
 import { ScenarioError, formatIssues, formatPath, orderIssues } from './issues.ts';
 import { applyOverrides, overridesForCli } from './overrides.ts';
 import { dropNullKeys, validateScenarioObject } from './schema.ts';
+import { parseScenarioYaml, readScenarioText } from './yaml-text.ts';
 
 export { ScenarioError, formatIssues, formatPath, overridesForCli, validateScenarioObject };
 
@@ -20,34 +19,6 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : (err as Error).message;
-    throw new ScenarioError([{ path: '(file)', message: `${file}: ${reason}` }]);
-  }
-}
-
-/** YAML errors as `file:line:col`, first line of the parser's message only. */
-function parseYaml(text: string, file: string): unknown {
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const name = path.basename(file);
-    throw new ScenarioError(
-      doc.errors.map((err) => {
-        const pos = err.linePos?.[0];
-        const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-        return { path: pos ? `${name}:${pos.line}:${pos.col}` : name, message: `YAML: ${message}` };
-      }),
-    );
-  }
-  const value: unknown = doc.toJS();
-  if (value === null || value === undefined) throw new ScenarioError([{ path: '(file)', message: `${file} is empty` }]);
-  return value;
-}
-
 /** Issue messages quote offending values; a resolved secret must not reach the terminal that way. */
 function scrubSecrets(issues: ValidationIssue[], secrets: string[]): ValidationIssue[] {
   if (secrets.length === 0) return issues;
@@ -55,7 +26,7 @@ function scrubSecrets(issues: ValidationIssue[], secrets: string[]): ValidationI
 }
 
 export function loadScenario(file: string, opts: LoadOptions = {}): LoadedScenario {
-  const parsed = parseYaml(readText(file), file);
+  const parsed = parseScenarioYaml(readScenarioText(file), file);
   const overridden = applyOverrides(parsed, opts.set ?? []);
   const redacted = dropNullKeys(overridden.value);
   const resolved = resolveEnvRefs(redacted, opts.env ?? process.env);

@@ -3,6 +3,8 @@
 // `groups.locks.count=5000` is the same as `groups[0].count=5000` when locks is the first group.
 
 import YAML from 'yaml';
+import { MAX_NESTING, plainShapeProblem } from './nesting.ts';
+import { nestingTooDeep } from './yaml-text.ts';
 import type { IssuePath } from './schema-check.ts';
 
 type Issue = { path: IssuePath; message: string };
@@ -35,9 +37,10 @@ function parsePath(text: string): Segment[] | undefined {
 
 /** A YAML scalar (`5000`, `true`, `30s`) or flow list (`[a, b]`); anything else stays literal text. */
 export function parseOverrideValue(text: string): unknown {
+  if (nestingTooDeep(text)) return text;
   try {
-    const value: unknown = YAML.parse(text);
-    return isRecord(value) ? text : value;
+    const value: unknown = YAML.parse(text, { logLevel: 'error' });
+    return isRecord(value) || plainShapeProblem(value) ? text : value;
   } catch {
     return text; // e.g. `{group}-{i}` is not valid YAML but is exactly what the user meant
   }
@@ -61,6 +64,7 @@ function applyOne(root: Record<string, unknown>, spec: string): string | undefin
   if (eq <= 0) return 'must be written path=value, e.g. groups.locks.count=5000';
   const segments = parsePath(spec.slice(0, eq).trim());
   if (!segments) return `"${spec.slice(0, eq)}" is not a path like groups.locks.count or groups[0].count`;
+  if (segments.length > MAX_NESTING) return `the path is more than ${MAX_NESTING} levels deep`;
   const value = parseOverrideValue(spec.slice(eq + 1));
   let node: Record<string, unknown> | unknown[] = root;
   let where = '';

@@ -7,6 +7,7 @@ import type { Scenario, ValidationIssue } from './types.ts';
 import { duration, integer, leaf, map, name, oneOf, section, text } from './fields.ts';
 import { describeValue } from './units.ts';
 import { orderIssues } from './issues.ts';
+import { checkDepth } from './nesting.ts';
 import { brokerSection, checkBroker, isRecord } from './schema-broker.ts';
 import type { CrossCheck, IssuePath } from './schema-check.ts';
 import { checkGroups, groupsSection } from './schema-group.ts';
@@ -96,11 +97,12 @@ export const scenarioSchema = section(
 const crossChecks: CrossCheck[] = [checkBroker, checkGroups, checkRun, checkThresholds];
 
 /** YAML `key:` with nothing after it means "not given", so defaults apply (and `--set key=` unsets). */
-export function dropNullKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNullKeys);
+export function dropNullKeys(value: unknown, depth = 0): unknown {
+  checkDepth(depth);
+  if (Array.isArray(value)) return value.map((item) => dropNullKeys(item, depth + 1));
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = dropNullKeys(item);
+  for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = dropNullKeys(item, depth + 1);
   return out;
 }
 

@@ -41,6 +41,37 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
   return done.finally(() => clearTimeout(timer));
 }
 
+/**
+ * Runs the CLI's entry (`main`) in this process with stdout and stderr captured: the same parse,
+ * commands and exit-code mapping as the binary, without paying a node start per call.
+ */
+export async function runCliInProcess(args: string[]): Promise<CliRun> {
+  const { main } = await import('../../src/cli/main.ts');
+  const out = { stdout: '', stderr: '' };
+  const streams = [
+    [process.stdout, 'stdout'],
+    [process.stderr, 'stderr'],
+  ] as const;
+  const saved = streams.map(([stream]) => stream.write.bind(stream));
+  for (const [stream, key] of streams) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      out[key] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      done?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  let code: number;
+  try {
+    const returned: unknown = await main(['node', 'fleetstorm', ...args]);
+    code = typeof returned === 'number' ? returned : Number(process.exitCode ?? 0);
+  } finally {
+    streams.forEach(([stream], k) => (stream.write = saved[k]!));
+    process.exitCode = undefined;
+  }
+  return { code, signal: null, ...out };
+}
+
 export function tempDir(prefix = 'fleetstorm-test-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }

@@ -11,7 +11,7 @@ import { exitFor } from '../../../src/cli/exit-codes.ts';
 import { RunError } from '../../../src/errors.ts';
 import type { CapacityReport } from '../../../src/result/capacity.ts';
 import { describeWithMosquitto } from '../../helpers/brokers.ts';
-import { tempDir, writeScenario } from '../../helpers/cli.ts';
+import { runCliInProcess, tempDir, writeScenario } from '../../helpers/cli.ts';
 
 const fleet = (extra: Record<string, unknown> = {}) => ({
   schema: 1,
@@ -48,7 +48,7 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
   it('writes capacity.json, each step result and the report; exit 0 when every step passed', async () => {
     const out = tempDir();
     const file = writeScenario(fleet({ capacity: { vary: 'rate', start: 1, step: 1, maxSteps: 2, hold: '5s' } }));
-    const code = await capacityCommand(file, { broker: [broker.url], out, quiet: true, hold: '1s' });
+    const code = await capacityCommand(file, { broker: [broker.url], out, quiet: true, hold: 1000 });
     expect(code).toBe(0);
     const report = JSON.parse(readFileSync(path.join(out, 'capacity.json'), 'utf8')) as CapacityReport;
     expect(report.schema).toBe('fleetstorm/capacity@1');
@@ -70,7 +70,7 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
     const out = tempDir();
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const file = writeScenario(fleet({ thresholds: { 'connect.p99': '< 1us' } }));
-    const code = await capacityCommand(file, { broker: [broker.url], out, quiet: true, hold: '1s' });
+    const code = await capacityCommand(file, { broker: [broker.url], out, quiet: true, hold: 1000 });
     expect(code).toBe(3);
     expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toContain(
       'has no capacity: section; using the defaults (vary both, factor 0.25 + 0.25/step',
@@ -97,8 +97,8 @@ describeWithMosquitto('fleetstorm capacity (capacityCommand)', () => {
 
   it('exit 2 for a bad --hold', async () => {
     const file = writeScenario(fleet());
-    const err = await capacityCommand(file, { broker: [broker.url], hold: 'soon', quiet: true }).catch((e: unknown) => e);
-    expect(exitFor(err)?.code).toBe(2);
-    expect((err as Error).message).toMatch(/^--hold: must be a duration/);
+    const run = await runCliInProcess(['capacity', file, '--broker', broker.url, '--hold', 'soon', '--quiet']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^fleetstorm: --hold: must be a duration/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMPARED_METRICS, compareWithBaseline, parseTolerance } from '../../../src/gate/compare.ts';
-import { formatCompareTable, formatThresholdTable } from '../../../src/gate/format.ts';
+import { formatCompareTable } from '../../../src/gate/compare-view.ts';
+import { formatThresholdTable } from '../../../src/gate/format.ts';
 import { latency, summary } from './fixtures.ts';
 
 const row = (rows: ReturnType<typeof compareWithBaseline>['rows'], metric: string) => rows.find((r) => r.metric === metric)!;
@@ -8,14 +9,21 @@ const row = (rows: ReturnType<typeof compareWithBaseline>['rows'], metric: strin
 describe('compareWithBaseline', () => {
   const base = { summary: summary() }; // 16000/s, endToEnd p99 50 ms, lossRate 0
 
-  it('identical runs are ok on every compared metric', () => {
+  it('identical runs are ok on every compared metric; metrics with data on neither side are left out', () => {
     const c = compareWithBaseline({ summary: summary() }, base);
     expect(c.verdict).toBe('ok');
-    expect(c.rows.map((r) => r.metric)).toEqual(COMPARED_METRICS.map((m) => m.metric));
-    const measured = c.rows.filter((r) => !r.metric.startsWith('commandRoundTrip.'));
-    expect(measured.every((r) => r.verdict === 'ok' && r.deltaPct === 0)).toBe(true);
-    // The fixture sent no commands: nothing to compare there.
-    expect(c.rows.filter((r) => r.metric.startsWith('commandRoundTrip.')).map((r) => r.verdict)).toEqual(['no-data', 'no-data', 'no-data']);
+    // The fixture sent no commands: nothing to compare there, so no commandRoundTrip rows.
+    expect(c.rows.map((r) => r.metric)).toEqual(COMPARED_METRICS.map((m) => m.metric).filter((m) => !m.startsWith('commandRoundTrip.')));
+    expect(c.rows.every((r) => r.verdict === 'ok' && r.deltaPct === 0)).toBe(true);
+    expect(Object.fromEntries(c.rows.map((r) => [r.metric.split('.')[0], r.unit]))).toEqual({
+      throughput: 'msg/s',
+      connect: 'ms',
+      subscribe: 'ms',
+      publishAck: 'ms',
+      endToEnd: 'ms',
+      reconnect: 'ms',
+      messages: 'ratio',
+    });
   });
 
   it('throughput regresses only when lower by more than the tolerance (10 % default)', () => {
@@ -98,9 +106,9 @@ describe('console tables', () => {
     const table = formatCompareTable(c.rows.filter((r) => r.metric === 'endToEnd.p99' || r.metric === 'throughput.publishedPerSec'));
     expect(table).toBe(
       [
-        'metric                      baseline  current  delta  tolerance  verdict',
-        'throughput.publishedPerSec  16000     16000    0%     ±10%       ok',
-        'endToEnd.p99                50        60       +20%   ±10%       REGRESSION',
+        'metric                      unit   baseline  current  delta  tolerance  verdict',
+        'throughput.publishedPerSec  msg/s  16000     16000    0%     ±10%       ok',
+        'endToEnd.p99                ms     50        60       +20%   ±10%       REGRESSION',
       ].join('\n'),
     );
   });
