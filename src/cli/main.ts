@@ -3,6 +3,7 @@ import { UsageError } from '../errors.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { VERSION } from '../version.ts';
 import { EXIT_RUN_FAILED, EXIT_USAGE, exitFor } from './exit-codes.ts';
+import { registerCertsCommand } from './certs.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -114,6 +115,7 @@ export function buildProgram(): Command {
       process.exitCode = await compareCommand(file, flags);
     });
 
+  registerCertsCommand(program);
   return program;
 }
 
