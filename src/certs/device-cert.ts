@@ -43,7 +43,6 @@ interface SharedParts {
   issuer: asn1js.AsnType;
   validity: asn1js.AsnType;
   extensions: asn1js.AsnType;
-  keyAlgorithm: asn1js.AsnType;
 }
 
 async function sharedParts(ca: x509.X509Certificate, validity: Validity): Promise<SharedParts> {
@@ -62,12 +61,14 @@ async function sharedParts(ca: x509.X509Certificate, validity: Validity): Promis
       idBlock: { tagClass: 3, tagNumber: 3 },
       value: [new asn1js.Sequence({ value: extensions.map((e) => block(e.rawData)) })],
     }),
-    keyAlgorithm: algorithm(OID_EC_PUBLIC_KEY, OID_P256),
   };
 }
 
-/** A P-256 private key as PKCS #8 (RFC 5208 wrapping the RFC 5915 ECPrivateKey), in DER. */
-function pkcs8(keyAlgorithm: asn1js.AsnType, scalar: Buffer, point: Buffer): ArrayBuffer {
+const EC_KEY_ALGORITHM = algorithm(OID_EC_PUBLIC_KEY, OID_P256);
+
+/** A P-256 private key as PKCS #8 (RFC 5208 wrapping the RFC 5915 ECPrivateKey), in DER. ECDH
+ * drops leading zero bytes of the scalar; RFC 5915 wants all 32. */
+export function ecPrivateKeyPkcs8(scalar: Buffer, point: Buffer): ArrayBuffer {
   const padded = scalar.length === SCALAR_BYTES ? scalar : Buffer.concat([Buffer.alloc(SCALAR_BYTES - scalar.length), scalar]);
   const ecPrivateKey = new asn1js.Sequence({
     value: [
@@ -77,7 +78,7 @@ function pkcs8(keyAlgorithm: asn1js.AsnType, scalar: Buffer, point: Buffer): Arr
     ],
   });
   return new asn1js.Sequence({
-    value: [new asn1js.Integer({ value: 0 }), keyAlgorithm, new asn1js.OctetString({ valueHex: ecPrivateKey.toBER() })],
+    value: [new asn1js.Integer({ value: 0 }), EC_KEY_ALGORITHM, new asn1js.OctetString({ valueHex: ecPrivateKey.toBER() })],
   }).toBER();
 }
 
@@ -125,7 +126,7 @@ export class DeviceMinter {
         }),
       ],
     });
-    const publicKeyInfo = new asn1js.Sequence({ value: [p.keyAlgorithm, new asn1js.BitString({ valueHex: point })] });
+    const publicKeyInfo = new asn1js.Sequence({ value: [EC_KEY_ALGORITHM, new asn1js.BitString({ valueHex: point })] });
     const tbs = new asn1js.Sequence({
       value: [
         p.version,
@@ -142,7 +143,7 @@ export class DeviceMinter {
     const cert = new asn1js.Sequence({ value: [tbs, p.signatureAlgorithm, new asn1js.BitString({ valueHex: signature })] }).toBER();
     return {
       certPem: x509.PemConverter.encode(cert, 'CERTIFICATE') + '\n',
-      keyPem: x509.PemConverter.encode(pkcs8(p.keyAlgorithm, ecdh.getPrivateKey(), point), 'PRIVATE KEY') + '\n',
+      keyPem: x509.PemConverter.encode(ecPrivateKeyPkcs8(ecdh.getPrivateKey(), point), 'PRIVATE KEY') + '\n',
     };
   }
 }
