@@ -5,101 +5,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
 import { UsageError } from '../errors.ts';
-import {
-  checkHeader,
-  isInlinePem,
-  rawFromJson,
-  RowProblem,
-  toIdentityRow,
-  type IdentityRow,
-  type InventoryColumn,
-} from './inventory-format.ts';
+import { isInlinePem, type IdentityRow } from './inventory-format.ts';
+import { eachRow, inventoryFormat, lineError, type InventoryFormat } from './inventory-stream.ts';
 
 export type { IdentityRow } from './inventory-format.ts';
-export type InventoryFormat = 'csv' | 'jsonl';
-
-type RawRow = Partial<Record<InventoryColumn, string>>;
-interface NumberedRow {
-  line: number;
-  raw: RawRow;
-}
-
-export function inventoryFormat(file: string): InventoryFormat {
-  const ext = path.extname(file).toLowerCase();
-  if (ext === '.csv') return 'csv';
-  if (ext === '.jsonl') return 'jsonl';
-  throw new UsageError(`${file}: an identity inventory is a .csv or .jsonl file`);
-}
-
-const fail = (file: string, line: number, message: string) => new UsageError(`${file}:${line}: ${message}`);
-
-async function* csvRows(file: string, input: NodeJS.ReadableStream): AsyncGenerator<NumberedRow> {
-  const parser = input.pipe(parse({ info: true, skip_empty_lines: true, bom: true, relax_column_count: true }));
-  let header: InventoryColumn[] | undefined;
-  let endLine = 0;
-  let emptyLines = 0;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
-      // csv-parse reports the line a record ends on; a quoted PEM spans several.
-      const line = endLine + (info.empty_lines - emptyLines) + 1;
-      endLine = info.lines;
-      emptyLines = info.empty_lines;
-      if (!header) {
-        header = guard(file, line, () => checkHeader(record));
-        continue;
-      }
-      if (record.length !== header.length) throw fail(file, line, `${record.length} fields, the header has ${header.length}`);
-      const raw: RawRow = {};
-      for (let k = 0; k < header.length; k++) raw[header[k]] = record[k];
-      yield { line, raw };
-    }
-  } catch (err) {
-    const csv = err as { code?: string; lines?: number };
-    // csv-parse's messages may quote the text around the problem; keep its code and line only.
-    if (csv.code?.startsWith('CSV_')) throw fail(file, csv.lines ?? endLine + 1, `CSV cannot be read (${csv.code})`);
-    throw err;
-  }
-}
-
-async function* jsonlRows(file: string, input: NodeJS.ReadableStream): AsyncGenerator<NumberedRow> {
-  let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === '') continue;
-    yield { line, raw: guard(file, line, () => rawFromJson(line === 1 ? text.replace(/^\uFEFF/, '') : text)) };
-  }
-}
-
-function guard<T>(file: string, line: number, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof RowProblem) throw fail(file, line, err.message);
-    throw err;
-  }
-}
-
-/** Every row of the file, checked, in order; `onBytes` sees the file's bytes as they are read. */
-async function* numberedRows(file: string, onBytes?: (chunk: Buffer) => void): AsyncGenerator<{ line: number; row: IdentityRow }> {
-  const format = inventoryFormat(file);
-  const input = createReadStream(file);
-  const opened = new Promise<void>((resolve, reject) => {
-    input.once('open', () => resolve());
-    input.once('error', (err) => reject(new UsageError(`${file}: cannot read the inventory: ${err.message}`)));
-  });
-  await opened;
-  if (onBytes) input.on('data', (chunk) => onBytes(chunk as Buffer));
-  const baseDir = path.dirname(path.resolve(file));
-  const rows = format === 'csv' ? csvRows(file, input) : jsonlRows(file, input);
-  try {
-    for await (const { line, raw } of rows) yield { line, row: guard(file, line, () => toIdentityRow(raw, baseDir)) };
-  } finally {
-    input.destroy();
-  }
-}
+export { inventoryFormat, type InventoryFormat } from './inventory-stream.ts';
 
 export interface InventoryScan {
   file: string;
@@ -121,14 +32,19 @@ export async function scanInventory(file: string, opts: { checkFiles?: boolean }
   const uses = { username: 0, password: 0, cert: 0, key: 0 };
   const firstLine = new Map<string, number>();
   let rows = 0;
-  for await (const { line, row } of numberedRows(file, (chunk) => hash.update(chunk))) {
-    const earlier = firstLine.get(row.clientId);
-    if (earlier !== undefined) throw fail(file, line, `clientId "${row.clientId}" repeats line ${earlier}`);
-    firstLine.set(row.clientId, line);
-    for (const column of ['username', 'password', 'cert', 'key'] as const) if (row[column] !== undefined) uses[column]++;
-    if (opts.checkFiles !== false) checkFiles(file, line, row);
-    rows++;
-  }
+  const check = opts.checkFiles !== false;
+  await eachRow(
+    file,
+    (line, row) => {
+      const earlier = firstLine.get(row.clientId);
+      if (earlier !== undefined) throw lineError(file, line, `clientId "${row.clientId}" repeats line ${earlier}`);
+      firstLine.set(row.clientId, line);
+      for (const column of ['username', 'password', 'cert', 'key'] as const) if (row[column] !== undefined) uses[column]++;
+      if (check) checkFiles(file, line, row);
+      rows++;
+    },
+    (chunk) => hash.update(chunk),
+  );
   return { file, format: inventoryFormat(file), rows, sha256: hash.digest('hex'), uses };
 }
 
@@ -142,7 +58,7 @@ function checkFiles(file: string, line: number, row: IdentityRow): void {
     } catch {
       // missing: reported below
     }
-    if (!isFile) throw fail(file, line, `${column} file ${path.relative(path.dirname(path.resolve(file)), value)} does not exist`);
+    if (!isFile) throw lineError(file, line, `${column} file ${path.relative(path.dirname(path.resolve(file)), value)} does not exist`);
   }
 }
 
@@ -163,11 +79,12 @@ export function checkInventorySize(scan: Pick<InventoryScan, 'file' | 'rows'>, c
 export async function readInventoryBlock(file: string, from: number, count: number): Promise<IdentityRow[]> {
   const block: IdentityRow[] = [];
   let index = 0;
-  for await (const { row } of numberedRows(file)) {
+  await eachRow(file, (_line, row) => {
     if (index >= from) block.push(row);
     index++;
-    if (block.length === count) return block;
-  }
+    return block.length < count;
+  });
+  if (block.length === count) return block;
   throw new UsageError(`${file} lists ${index} devices; devices ${from}..${from + count - 1} were asked for`);
 }
 

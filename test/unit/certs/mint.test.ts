@@ -7,7 +7,6 @@ import { ecPrivateKeyPkcs8 } from '../../../src/certs/device-cert.ts';
 import { scanInventory, readInventoryBlock, loadTlsIdentity } from '../../../src/certs/inventory.ts';
 import { fleetClientIds, mintFleet, type MintSummary } from '../../../src/certs/mint.ts';
 import { UsageError } from '../../../src/errors.ts';
-import { x509 } from '../../../src/certs/x509.ts';
 import { tempDir } from '../../helpers/cli.ts';
 
 const scratch = tempDir('fleetstorm-certs-unit-');
@@ -151,8 +150,7 @@ describe('ecPrivateKeyPkcs8', () => {
     }
     const scalar = ecdh.getPrivateKey();
     expect(scalar.length).toBeLessThan(32);
-    const pem = x509.PemConverter.encode(ecPrivateKeyPkcs8(scalar, point), 'PRIVATE KEY');
-    const key = createPrivateKey(pem);
+    const key = createPrivateKey({ key: ecPrivateKeyPkcs8(scalar, point), format: 'der', type: 'pkcs8' });
     const jwk = createPublicKey(key).export({ format: 'jwk' });
     expect(Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x!, 'base64url'), Buffer.from(jwk.y!, 'base64url')])).toEqual(point);
     expect(Buffer.from(key.export({ format: 'jwk' }).d!, 'base64url')).toEqual(Buffer.concat([Buffer.alloc(32 - scalar.length), scalar]));
