@@ -88,6 +88,18 @@ export async function readInventoryBlock(file: string, from: number, count: numb
   throw new UsageError(`${file} lists ${index} devices; devices ${from}..${from + count - 1} were asked for`);
 }
 
+/** The client ids of rows [0, count), without keeping secrets or PEM in memory: for finding the
+ * id of a device another shard connects (commands addressed to a device, fan-out checks). */
+export async function readClientIds(file: string, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  await eachRow(file, (_line, row) => {
+    ids.push(row.clientId);
+    return ids.length < count;
+  });
+  if (ids.length < count) throw new UsageError(`${file} lists ${ids.length} devices; ${count} were asked for`);
+  return ids;
+}
+
 /** A device's client certificate and key as TLS options want them, or undefined without one. */
 export function loadTlsIdentity(row: IdentityRow): { cert: Buffer; key: Buffer } | undefined {
   if (row.cert === undefined || row.key === undefined) return undefined;

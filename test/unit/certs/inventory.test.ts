@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkInventorySize, inventorySha256, loadTlsIdentity, readInventoryBlock, scanInventory } from '../../../src/certs/inventory.ts';
+import {
+  checkInventorySize,
+  inventorySha256,
+  loadTlsIdentity,
+  readClientIds,
+  readInventoryBlock,
+  scanInventory,
+} from '../../../src/certs/inventory.ts';
 import { UsageError } from '../../../src/errors.ts';
 import { tempDir } from '../../helpers/cli.ts';
 
@@ -144,6 +151,11 @@ describe('inventory size and blocks', () => {
   it('reads exactly one shard block, and refuses a block past the end', async () => {
     expect((await readInventoryBlock(file, 3, 4)).map((r) => r.clientId)).toEqual(['dev-3', 'dev-4', 'dev-5', 'dev-6']);
     await expect(readInventoryBlock(file, 8, 3)).rejects.toThrow(`${file} lists 10 devices; devices 8..10 were asked for`);
+  });
+
+  it('reads the client ids alone, for devices on other shards', async () => {
+    expect(await readClientIds(file, 3)).toEqual(['dev-0', 'dev-1', 'dev-2']);
+    await expect(readClientIds(file, 11)).rejects.toThrow(`${file} lists 10 devices; 11 were asked for`);
   });
 
   it('refuses other file types and missing files with one line', async () => {
