@@ -11,7 +11,7 @@ const LAYERS = [
   ['monitor'],
   ['hosts'],
   ['engine'],
-  ['client', 'broker'],
+  ['client', 'broker', 'certs'],
   ['metrics', 'plan'],
   ['scenario'],
   ['gate'],

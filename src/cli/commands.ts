@@ -2,7 +2,17 @@
 // once below and listed by each command that takes them. Commands load lazily, so `--help` and
 // `validate` do not pay for the engine.
 
-import { assignments, brokerUrls, durationMs, durationText, listenAddress, tolerance, whole, type OptionSpec } from './options.ts';
+import {
+  assignments,
+  brokerUrls,
+  durationMs,
+  durationText,
+  listenAddress,
+  repeatable,
+  tolerance,
+  whole,
+  type OptionSpec,
+} from './options.ts';
 
 export interface CommandSpec {
   name: string;
@@ -163,5 +173,37 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--json', help: 'print the comparison as JSON' },
     ],
     run: lazy(async () => (await import('./compare.ts')).compareCommand),
+  },
+  {
+    name: 'certs',
+    description: 'mint a test CA, a broker certificate and one client certificate per device, with an identity inventory',
+    // Whole numbers are checked by certsCommand, which names the option (its flags stay text).
+    options: [
+      { flags: '--devices <n>', help: 'number of device certificates (required)' },
+      { flags: '--out <dir>', help: 'output folder (required); holds ca.pem, server.pem, devices.csv and devices/' },
+      {
+        flags: '--client-id <pattern>',
+        help: 'client id template, as in a scenario group: {i}, {group}, {rand:N}',
+        default: { text: '{group}-{i}', value: '{group}-{i}' },
+      },
+      {
+        flags: '--group <name>',
+        help: 'value of {group} in --client-id (use the scenario group name)',
+        default: { text: 'device', value: 'device' },
+      },
+      { flags: '--seed <n>', help: 'value of the scenario seed, for {rand:N} in --client-id', default: { text: '1', value: '1' } },
+      { flags: '--days <d>', help: 'validity of every certificate, in days', default: { text: '365', value: '365' } },
+      {
+        flags: '--server-name <host>',
+        help: 'extra DNS name or IP for the broker certificate, repeatable (127.0.0.1 and localhost are always in)',
+        parse: repeatable,
+      },
+      { flags: '--threads <n>', help: 'worker threads (0 = this thread)', default: { text: 'automatic' } },
+      { flags: '--force', help: 'replace certificates already in --out' },
+    ],
+    run: lazy(async () => {
+      const { certsCommand } = await import('./certs.ts');
+      return (_file: string, flags: Parameters<typeof certsCommand>[0]) => certsCommand(flags);
+    }),
   },
 ];
