@@ -70,8 +70,6 @@ export class RemoteHost implements Host {
 
   async prepare(plan: ShardPlan): Promise<void> {
     this.lastPlan = plan;
-    // Every group of the run is listed, with 0 where this host runs none of its clients.
-    for (const g of plan.scenario.groups) this.info.clients[g.name] ??= 0;
     for (const s of plan.slices) {
       const name = plan.scenario.groups[s.group].name;
       this.info.clients[name] = (this.info.clients[name] ?? 0) + s.count;
