@@ -15,9 +15,10 @@ export interface ConnectProxy {
   close(): Promise<void>;
 }
 
+/** `only`: count just the CONNECTs that contain this text (a client id prefix), e.g. not a monitor's. */
 export async function startConnectProxy(
   target: { host: string; port: number },
-  opts: { connackDelayMs?: number } = {},
+  opts: { connackDelayMs?: number; only?: string } = {},
 ): Promise<ConnectProxy> {
   const delay = opts.connackDelayMs ?? 0;
   const connects: number[] = [];
@@ -34,7 +35,7 @@ export async function startConnectProxy(
       awaiting = false;
     };
     client.on('data', (chunk) => {
-      if (!awaiting && !answered && chunk[0] === 0x10) {
+      if (!awaiting && !answered && chunk[0] === 0x10 && (opts.only === undefined || chunk.includes(opts.only))) {
         awaiting = true;
         connects.push(Date.now());
         most = Math.max(most, ++pending);

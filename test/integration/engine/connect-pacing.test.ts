@@ -24,7 +24,7 @@ describeWithMosquitto('paced connects', () => {
   afterAll(async () => broker?.stop());
 
   it('a storm of 3,000 at 500/s keeps its rate, second by second', async () => {
-    const proxy = await startConnectProxy({ host: '127.0.0.1', port: broker.port });
+    const proxy = await startConnectProxy({ host: '127.0.0.1', port: broker.port }, { only: 'pace-' });
     const out = tempDir();
     const file = writeScenario({
       schema: 1,
@@ -51,7 +51,7 @@ describeWithMosquitto('paced connects', () => {
   }, 90_000);
 
   async function restartRun(maxConnectsInFlight: number) {
-    const proxy = await startConnectProxy({ host: '127.0.0.1', port: broker.port }, { connackDelayMs: 100 });
+    const proxy = await startConnectProxy({ host: '127.0.0.1', port: broker.port }, { connackDelayMs: 100, only: 'bound-' });
     const out = tempDir();
     const file = writeScenario({
       schema: 1,
