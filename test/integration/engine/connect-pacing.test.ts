@@ -46,7 +46,7 @@ describeWithMosquitto('paced connects', () => {
     }
     console.log(`storm: achieved ${achieved.toFixed(2)}/s, per second ${perSecond.join(' ')}`);
     expect(Math.abs(achieved / 500 - 1)).toBeLessThan(0.01);
-    expect(perSecond.length).toBe(5);
+    expect(perSecond.length).toBeGreaterThanOrEqual(5); // whole seconds from the first connect
     for (const n of perSecond) expect(Math.abs(n / 500 - 1)).toBeLessThanOrEqual(0.1);
   }, 90_000);
 
