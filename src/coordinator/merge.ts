@@ -84,7 +84,7 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
         ? { stages: scenario.stages.map((st) => ({ ...st, startMs: Math.round(steadyStart - meta.startedAt + st.startMs) })) }
         : {}),
     },
-    summary,
+    summary: withMaxInFlight(summary, shards),
     groups,
     timeline,
     histograms,
@@ -117,6 +117,12 @@ function mergeCohorts(scenario: LoadedScenario['scenario'], shards: ShardResult[
       gapMs: summarizeEncoded(mergeEncoded(e.gaps)),
     }));
   return { from: scenario.broker.urls[m.from], to: scenario.broker.urls[m.to], bridged: m.bridged, cohorts };
+}
+
+/** Sum of the hosts' maxima: an upper bound on connects awaiting CONNACK at once fleet-wide. */
+function withMaxInFlight(summary: Summary, shards: ShardResult[]): Summary {
+  const maxInFlight = shards.reduce((n, s) => n + (s.maxConnectsInFlight ?? 0), 0);
+  return { ...summary, connections: { ...summary.connections, maxInFlight } };
 }
 
 /**

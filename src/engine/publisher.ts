@@ -1,7 +1,8 @@
 // Open-model publishing. Each stream (one publish spec of one client) sends its n-th message at
 // start + phase + n·interval, computed from the start and never from the previous send, so a
 // stall shows up as late sends and as latency (measured from the intended time) rather than as
-// a quietly lower rate. Phases are spread evenly over a group so it never fires in lockstep.
+// a quietly lower rate. Phases are spread evenly over the clients of a group online in each
+// stage, so it never fires in lockstep and every stage's rate is flat.
 // A load profile re-bases the schedule at each stage: send n of stage k is due at
 // start_k + (phase + n·interval) / rate_k, and the last one of a stage is due before its end.
 
@@ -28,7 +29,6 @@ export class Publisher {
   private readonly streamN: Uint32Array;
   /** Stage of each stream's next send. */
   private readonly streamStage: Uint16Array;
-  private readonly streamPhase: Float64Array;
   /** Per-stream PRNG state (xorshift32) for jitter and Poisson gaps, seeded per stream id. */
   private readonly streamRng: Uint32Array;
   /** Poisson streams: the running due time (sum of exponential gaps). */
@@ -57,7 +57,6 @@ export class Publisher {
     this.streamSeq = new Uint32Array(n);
     this.streamN = new Uint32Array(n);
     this.streamStage = new Uint16Array(n);
-    this.streamPhase = new Float64Array(n);
     this.streamRng = new Uint32Array(n);
     this.streamNextDue = new Float64Array(n);
     this.clientFirstStream = new Int32Array(groupOfClient.length + 1);
@@ -95,11 +94,25 @@ export class Publisher {
     return (x >>> 0) / 4_294_967_296;
   }
 
+  /**
+   * Phase of stream s in stage k: an even spread by the client's index (and by stream within the
+   * client) over the clients online in that stage, so every stage sends at a flat rate; the same
+   * on every host. With jitter the phase stays clear of the window edges, so no send jitters out.
+   */
+  private phase(s: number, k: number, interval: number, jitter: number): number {
+    const g = this.fleet.groups[this.streamGroup[s]];
+    const pubs = g.publish.length;
+    const i = this.streamIndex[s];
+    const online = this.plan!.online[k][g.index];
+    const slot = (i * pubs + this.streamPub[s]) / ((i < online ? online : g.spec.count) * pubs);
+    return jitter === 0 ? slot * interval : (jitter / 2 + slot * (1 - jitter)) * interval;
+  }
+
   /** Due time of send n of stream s in stage k (fixed arrivals, from the stage start; jitter spreads it). */
   private fixedDue(s: number, k: number, n: number, interval: number, jitter: number): number {
     const stage = this.plan!.stages[k];
     const period = interval / stage.rate;
-    const slot = stage.start + this.streamPhase[s] / stage.rate + n * period;
+    const slot = stage.start + this.phase(s, k, interval, jitter) / stage.rate + n * period;
     return jitter === 0 ? slot : slot + (this.random(s) - 0.5) * jitter * period;
   }
 
@@ -154,17 +167,10 @@ export class Publisher {
     for (let s = 0; s < this.streamCount; s++) {
       const g = this.fleet.groups[this.streamGroup[s]];
       const p = this.streamPub[s];
-      const interval = g.publishIntervalMs[p];
-      // Even spread over the interval by the client's index in its group (and by stream within
-      // the client), the same on every host.
-      if (!Number.isFinite(interval)) {
+      if (!Number.isFinite(g.publishIntervalMs[p])) {
         this.active--; // publishes on connect only
         continue;
       }
-      const spec = g.spec.publish[p];
-      const slot = (this.streamIndex[s] * g.publish.length + p) / (g.spec.count * g.publish.length);
-      // With jitter the phase stays clear of the window edges, so no send jitters out of it.
-      this.streamPhase[s] = spec.jitter === 0 ? slot * interval : (spec.jitter / 2 + slot * (1 - spec.jitter)) * interval;
       this.streamNextDue[s] = plan.start;
       this.schedule(s, 0, 0);
     }

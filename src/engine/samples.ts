@@ -19,6 +19,8 @@ export interface ShardResult {
   missingSubscriptions: MissingSubscription[];
   missingClients: MissingClient[];
   interrupted: boolean;
+  /** Most connection attempts of this shard awaiting their CONNACK at the same moment. */
+  maxConnectsInFlight?: number;
   /** Migration cohorts this shard moved: devices, reconnects, encoded gap histogram (µs). */
   cohorts?: { index: number; atMs: number; moved: number; reconnected: number; gap: string }[];
 }

@@ -21,6 +21,14 @@ import { ARRIVAL_DUPLICATE, ARRIVAL_OUT_OF_ORDER, ReceiveTracker } from './recei
 import type { ShardResult } from './samples.ts';
 import type { MissingClient, MissingSubscription } from './fanout.ts';
 
+/** How early a one-second tick may fire and still close the second it was set for. */
+export const TICK_EARLY_MS = 100;
+
+/** The last second that has ended by `elapsedMs` after the run's start (ticks may fire early). */
+export function closedSecond(elapsedMs: number): number {
+  return Math.floor((elapsedMs + TICK_EARLY_MS) / 1000);
+}
+
 export class ShardMetrics {
   readonly counters: GroupCounters[];
   readonly histograms: LatencyHistograms[];
@@ -134,10 +142,18 @@ export class ShardMetrics {
     return true;
   }
 
-  sample(nowMs: number, plannedConnected: number, final = false): Sample {
+  /**
+   * The sample of the second that ends at the tick `nowMs`: point t covers
+   * [runStart + (t−1)·1000, runStart + t·1000). A tick that fires a little early (up to
+   * TICK_EARLY_MS) still closes its second; one for a second already closed gives null; a tick
+   * late by more than a second leaves the seconds it missed absent (their counts land in t).
+   * The final sample covers the partial second the run ends in.
+   */
+  sample(nowMs: number, plannedConnected: number, final = false): Sample | null {
     const last = this.samples.length > 0 ? this.samples[this.samples.length - 1].t : 0;
-    // A final sample covers the partial second after the last tick.
-    const t = final ? last + 1 : Math.max(last + 1, Math.round((nowMs - this.runStartMs) / 1000));
+    const elapsed = nowMs - this.runStartMs;
+    const t = final ? Math.max(last + 1, Math.floor(elapsed / 1000) + 1) : closedSecond(elapsed);
+    if (t <= last) return null;
     const s = this.sampler.sample(t, this.byName, this.e2eSecond, this.connectSecond, plannedConnected);
     this.samples.push(s);
     return s;

@@ -2,6 +2,7 @@
 // the same second; and a final one when the shard finishes.
 
 import type { ShardContext } from './context.ts';
+import { closedSecond } from './shard-metrics.ts';
 import type { ShardSample } from './samples.ts';
 
 export class ShardSampler {
@@ -27,7 +28,8 @@ export class ShardSampler {
   private schedule(): void {
     const { clock, metrics } = this.ctx;
     const start = metrics.runStartMs;
-    const next = start + (Math.floor((clock.now() - start) / 1000) + 1) * 1000;
+    // The end of the next second not closed yet (an early tick must not set one for its own second).
+    const next = start + (Math.max(0, closedSecond(clock.now() - start)) + 1) * 1000;
     this.timer = clock.setTimer(this.tick, next - clock.now());
   }
 
@@ -39,6 +41,6 @@ export class ShardSampler {
   private emit(final: boolean): void {
     const now = this.ctx.clock.now();
     const sample = this.ctx.metrics.sample(now, this.plannedConnected(now), final);
-    this.onSample?.(sample);
+    if (sample !== null) this.onSample?.(sample);
   }
 }

@@ -31,6 +31,12 @@ export interface Summary {
     dropped?: number;
     /** Connections re-established after a loss. */
     reconnects?: number;
+    /**
+     * Most connection attempts awaiting their CONNACK at once (first storm, stage joins,
+     * reconnects, churn, migration alike). Over several hosts, the sum of each host's maximum:
+     * an upper bound, as the hosts' peaks need not coincide.
+     */
+    maxInFlight?: number;
   };
   messages: {
     published: number;

@@ -37,5 +37,7 @@ export async function planAgentHosts(scenario: Scenario, opts: Omit<ConnectAgent
         'start more agents or raise the limit (ulimit -n) on that machine',
     );
   }
+  // An agent's info lists every group of the run, 0 where its shard has none of its clients.
+  for (const h of fleet.hosts) for (const g of scenario.groups) h.info.clients[g.name] ??= 0;
   return { hosts: fleet.hosts, plan, fleet, close: () => fleet.close() };
 }
