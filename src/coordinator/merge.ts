@@ -4,6 +4,7 @@
 import os from 'node:os';
 import type { ShardResult } from '../engine/samples.ts';
 import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
+import { findDowngrades } from '../metrics/downgrades.ts';
 import { mergeTimelines } from '../metrics/sample.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
 import type { CohortSummary, HostInfo, LatencyName, Result, Summary, TimelinePoint } from '../result/types.ts';
@@ -75,8 +76,14 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
     timeline,
     histograms,
     thresholds: [],
+    ...downgradesOf(scenario.groups, groupTotals),
     ...(scenario.migration ? { migration: mergeCohorts(scenario, shards) } : {}),
   };
+}
+
+function downgradesOf(specs: LoadedScenario['scenario']['groups'], totals: GroupTotals[]): Pick<Result, 'downgrades'> {
+  const downgrades = findDowngrades(specs.map((spec, k) => ({ spec, counters: totals[k].counters, errors: totals[k].errors })));
+  return downgrades.length > 0 ? { downgrades } : {};
 }
 
 function mergeCohorts(scenario: LoadedScenario['scenario'], shards: ShardResult[]): NonNullable<Result['migration']> {

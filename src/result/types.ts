@@ -46,6 +46,12 @@ export interface Summary {
     lossRate: number;
     /** Scheduled sends skipped because the client was offline (churn, restart, migration gap). */
     skipped?: number;
+    /** Publishes the broker refused (an ack with a failure reason, or the wrong ack for the QoS). */
+    refused?: number;
+    /** Deliveries owed to nobody, counted apart (never in received, never offsetting a loss). */
+    retained?: number;
+    will?: number;
+    notOwed?: number;
   };
   throughput: {
     /** Over the steady-state period. */
@@ -77,6 +83,14 @@ export interface TimelinePoint {
   connectP99Ms: number;
   /** Errors that happened within the interval, by reason. */
   errors: Record<string, number>;
+}
+
+/** Something the broker quietly did less of than asked, with its likely cause. */
+export interface Downgrade {
+  kind: 'subscribe-qos' | 'publish-qos' | 'share-group';
+  group: string;
+  detail: string;
+  likelyCause: string;
 }
 
 export interface HostInfo {
@@ -147,6 +161,8 @@ export interface Result {
   thresholds: ThresholdResult[];
   /** The broker's own figures sampled during the run ($SYS, Prometheus), when monitoring ran. */
   broker?: BrokerSide;
+  /** Downgrades the broker made without refusing (absent when there were none). */
+  downgrades?: Downgrade[];
   /** Present for migration rehearsals: the cut-over, cohort by cohort. */
   migration?: { from: string; to: string; bridged: boolean; cohorts: CohortSummary[] };
 }
