@@ -71,7 +71,7 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
         ? { stages: scenario.stages.map((st) => ({ ...st, startMs: Math.round(steadyStart - meta.startedAt + st.startMs) })) }
         : {}),
     },
-    summary: summaryOf(total, steadySeconds),
+    summary: withGroupLosses(summaryOf(total, steadySeconds), groups),
     groups,
     timeline,
     histograms,
@@ -79,6 +79,14 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
     ...downgradesOf(scenario.groups, groupTotals),
     ...(scenario.migration ? { migration: mergeCohorts(scenario, shards) } : {}),
   };
+}
+
+/** A group's excess never fills another's loss: the total lost is the sum of the groups' lost. */
+function withGroupLosses(summary: Summary, groups: Record<string, Summary>): Summary {
+  const m = summary.messages;
+  m.lost = Object.values(groups).reduce((n, g) => n + g.messages.lost, 0);
+  m.lossRate = m.expected > 0 ? m.lost / m.expected : 0;
+  return summary;
 }
 
 function downgradesOf(specs: LoadedScenario['scenario']['groups'], totals: GroupTotals[]): Pick<Result, 'downgrades'> {
