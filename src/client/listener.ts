@@ -26,7 +26,7 @@ export interface Listener<C> {
    * The broker refused a publish (an ack with a failure reason code) or answered it with the
    * wrong ack for its QoS; `reason` is one of the names above. Never followed by `onPublishAck`.
    */
-  onPublishRefused?(conn: C, reason: string, intendedMs: number): void;
+  onPublishRefused(conn: C, reason: string, intendedMs: number): void;
   /**
    * A PUBLISH arrived; payload is `buf[start, end)`. `nowMs` is the wall clock at receipt.
    * `retained` is set for a stored message replayed on subscribe (not a live delivery).

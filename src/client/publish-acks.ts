@@ -13,7 +13,7 @@ function reasonCode(conn: Receiver, buf: Buffer, body: number, end: number): num
 
 function refuse(conn: Receiver, pid: number, reason: string): void {
   const t = conn.untrack(pid);
-  if (t >= 0) conn.listener.onPublishRefused?.(conn, reason, t);
+  if (t >= 0) conn.listener.onPublishRefused(conn, reason, t);
 }
 
 /** PUBACK (QoS 1 done) or PUBCOMP (QoS 2 done). */

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import type { ShardResult } from '../engine/samples.ts';
 import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
+import { findDowngrades } from '../metrics/downgrades.ts';
 import { mergeTimelines, openByGroup, type Sample } from '../metrics/sample.ts';
 import { steadyFromSamples, wholeSeconds, type SteadyCounts } from '../metrics/steady.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
@@ -84,13 +85,27 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
         ? { stages: scenario.stages.map((st) => ({ ...st, startMs: Math.round(steadyStart - meta.startedAt + st.startMs) })) }
         : {}),
     },
-    summary: withMaxInFlight(summary, shards),
+    summary: withMaxInFlight(withGroupLosses(summary, groups), shards),
     groups,
     timeline,
     histograms,
     thresholds: [],
+    ...downgradesOf(scenario.groups, groupTotals),
     ...(scenario.migration ? { migration: mergeCohorts(scenario, shards) } : {}),
   };
+}
+
+/** A group's excess never fills another's loss: the total lost is the sum of the groups' lost. */
+function withGroupLosses(summary: Summary, groups: Record<string, Summary>): Summary {
+  const m = summary.messages;
+  m.lost = Object.values(groups).reduce((n, g) => n + g.messages.lost, 0);
+  m.lossRate = m.expected > 0 ? m.lost / m.expected : 0;
+  return summary;
+}
+
+function downgradesOf(specs: LoadedScenario['scenario']['groups'], totals: GroupTotals[]): Pick<Result, 'downgrades'> {
+  const downgrades = findDowngrades(specs.map((spec, k) => ({ spec, counters: totals[k].counters, errors: totals[k].errors })));
+  return downgrades.length > 0 ? { downgrades } : {};
 }
 
 function mergeCohorts(scenario: LoadedScenario['scenario'], shards: ShardResult[]): NonNullable<Result['migration']> {

@@ -213,8 +213,9 @@ export class Publisher {
         writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
       sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, spec.qos, due, now);
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing
-      // is owed yet; from then on the fan-out says who should get it.
-      const fanout = this.running ? this.fanoutAt!(due) : null;
+      // is owed yet; inside the accounting window the fan-out says who should get it.
+      const plan = this.plan;
+      const fanout = this.running && plan !== null && due >= plan.start && due < plan.end ? this.fanoutAt!(due) : null;
       if (fanout !== null) {
         const e = fanout.endpointCount > 1 ? conn.endpoint : 0;
         const base = (s * fanout.endpointCount + e) * fanout.groupCount;

@@ -1,38 +1,55 @@
 // What a delivery is, from the receiving client's side: a reply to one of its own commands (a
 // round trip), a command to answer (after the think time), or a plain delivery counted toward
-// loss, duplicates and order. Retained replays are not part of this run's tracked streams.
+// loss, duplicates and order when the receiver was owed it. Deliveries owed to nobody — retained
+// replays, wills, untracked or foreign messages, someone else's replies — are counted apart by
+// kind and never fill a loss.
 
 import { FLAG_COMMAND, FLAG_REPLY, hasTrackingHeader, readFlags, readIntendedMs, readStream } from '../client/tracking.ts';
 import type { CommandSender } from './commands.ts';
 import type { ShardContext } from './context.ts';
+import { Wills } from './wills.ts';
 
 export class Receiver {
+  private readonly wills: Wills;
+
   constructor(
     private readonly ctx: ShardContext,
     private readonly commands: CommandSender,
-  ) {}
+  ) {
+    this.wills = new Wills(ctx.fleet);
+  }
 
   readonly message = (c: number, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void => {
     const { ctx } = this;
     const group = ctx.clients.group[c];
     // A retained message replayed on subscribe was published earlier (maybe by another run): a
-    // delivery, but not part of this run's tracked streams.
-    const tracked = !retained && hasTrackingHeader(buf, start, end);
-    if (tracked) {
-      const flags = readFlags(buf, start);
-      if (flags & FLAG_REPLY) return this.reply(c, group, buf, start, nowMs);
-      if (flags & FLAG_COMMAND) {
-        const reply = ctx.fleet.groups[group].spec.reply;
-        if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, nowMs);
-      }
+    // delivery owed to nobody in this run.
+    if (retained) {
+      ctx.metrics.counters[group].retained++;
+      return;
+    }
+    if (!hasTrackingHeader(buf, start, end)) {
+      const counters = ctx.metrics.counters[group];
+      if (this.wills.isWill(buf, start, end)) counters.will++;
+      else counters.notOwed++;
+      return;
+    }
+    const flags = readFlags(buf, start);
+    if (flags & FLAG_REPLY) return this.reply(c, group, buf, start, nowMs);
+    if (flags & FLAG_COMMAND) {
+      const reply = ctx.fleet.groups[group].spec.reply;
+      if (reply) this.commands.queueReply(c, buf, start, reply.thinkTimeMs, nowMs);
     }
     const plan = ctx.stagePlan;
-    if (tracked && plan !== null && plan.staged && ctx.fleet.groups[group].sharedReceiver < 0) {
+    if (plan !== null && plan.staged && ctx.fleet.groups[group].sharedReceiver < 0) {
       // A delivery the stage's fan-out did not owe this client (a newcomer before its stage's
-      // ramp is over): expected and received at once, so it can neither be lost nor excess.
-      if (!plan.countedAt(group, ctx.clients.index[c], readIntendedMs(buf, start))) ctx.metrics.counters[group].expected++;
+      // ramp is over): counted apart, so it can neither be lost nor fill a loss.
+      if (!plan.countedAt(group, ctx.clients.index[c], readIntendedMs(buf, start))) {
+        ctx.metrics.counters[group].notOwed++;
+        return;
+      }
     }
-    ctx.metrics.recordMessage(group, ctx.clients.receiver[c], buf, start, nowMs, tracked);
+    ctx.metrics.recordMessage(group, ctx.clients.receiver[c], ctx.clients.index[c], buf, start, nowMs);
   };
 
   /**
@@ -46,7 +63,7 @@ export class Receiver {
     const per = g.commands.length;
     const mine = per > 0 && stream >= g.commandStreamBase && Math.floor((stream - g.commandStreamBase) / per) === ctx.clients.index[c];
     if (!mine) {
-      ctx.metrics.counters[group].received++;
+      ctx.metrics.counters[group].notOwed++; // someone else's round trip
       return;
     }
     const k = this.commands.commandOfStream(g, stream);

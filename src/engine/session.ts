@@ -127,14 +127,17 @@ export class Session implements ConnectionListener {
     conn.write(buildSubscribePacket(ctx.fleet, g, clients.index[c], conn.allocPid()), now);
   }
 
-  onSuback(conn: Connection, index: number, reason: string | null): void {
+  onSuback(conn: Connection, index: number, reason: string | null, grantedQos: number): void {
     const c = conn.id;
     const { clients, metrics } = this.ctx;
     if (clients.status[c] !== ST_SUBSCRIBING) return;
     const g = clients.groupOf(c);
     const counters = metrics.counters[g.index];
-    if (reason === null) counters.subscribeOk++;
-    else {
+    if (reason === null) {
+      counters.subscribeOk++;
+      // Held, but at a lower QoS than asked (e.g. a broker's max_qos): reported as a downgrade.
+      if (grantedQos < (g.spec.subscribe[index]?.qos ?? 0)) counters.subscribeDowngraded++;
+    } else {
       counters.subscribeFailed++;
       counters.countError(reason);
       this.phase.missSubscriptions(g.index, clients.index[c], index, index + 1);
@@ -147,6 +150,17 @@ export class Session implements ConnectionListener {
 
   onPublishAck(conn: Connection, intendedMs: number): void {
     this.ctx.metrics.recordAck(this.ctx.clients.group[conn.id], this.ctx.clock.now() - intendedMs);
+  }
+
+  /**
+   * A publish the broker refused (or answered with the wrong ack for its QoS): counted under its
+   * reason and as refused, which settles it for the drain like an ack, but never as acked and
+   * never in the publish-ack latency. What the plan owed receivers for it stays owed: lost.
+   */
+  onPublishRefused(conn: Connection, reason: string): void {
+    const counters = this.ctx.metrics.counters[this.ctx.clients.group[conn.id]];
+    counters.refused++;
+    counters.countError(reason);
   }
 
   onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void {

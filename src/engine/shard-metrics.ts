@@ -17,7 +17,7 @@ import { createLatencyHistograms, groupTotalsOf, type GroupTotals, type LatencyH
 import type { Sample } from '../metrics/sample.ts';
 import { TimelineSampler } from '../metrics/timeline.ts';
 import type { Fleet } from './fleet.ts';
-import { ARRIVAL_DUPLICATE, ARRIVAL_OUT_OF_ORDER, ReceiveTracker } from './receive-tracker.ts';
+import { ARRIVAL_DUPLICATE, ARRIVAL_NOT_OWED, ARRIVAL_OUT_OF_ORDER, ReceiveTracker, type OwesStream } from './receive-tracker.ts';
 import type { ShardResult } from './samples.ts';
 import type { MissingClient, MissingSubscription } from './fanout.ts';
 
@@ -99,7 +99,6 @@ export class ShardMetrics {
   /** A reply to one of our commands arrived, `ms` after the command's intended send time. */
   recordReply(group: number, ms: number, timeoutMs: number): void {
     const c = this.counters[group];
-    c.received++;
     recordMicros(this.histograms[group].commandRoundTrip, ms * 1000);
     if (ms <= timeoutMs) c.commandsReplied++;
     else c.commandsLate++;
@@ -114,17 +113,34 @@ export class ShardMetrics {
     recordMicros(this.histograms[group].publishAck, ms * 1000);
   }
 
-  /** A delivery; `tracked` when its payload starts with this run's tracking header. */
-  recordMessage(group: number, receiver: number, buf: Buffer, start: number, nowMs: number, tracked: boolean): void {
+  /**
+   * A tracked delivery to client i of group `group` (`receiver`: its tracking record's owner).
+   * It counts as received only when owed: intended inside the accounting window [steadyStart,
+   * steadyEnd) and of a stream the receiver is owed; anything else is notOwed and offsets nothing.
+   */
+  recordMessage(group: number, receiver: number, i: number, buf: Buffer, start: number, nowMs: number): void {
     const c = this.counters[group];
+    const intendedMs = readIntendedMs(buf, start);
+    if (!(intendedMs >= this.steadyStartMs && intendedMs < this.steadyEndMs)) {
+      c.notOwed++;
+      return;
+    }
+    const arrival = this.tracker.record(receiver, readStream(buf, start), readSeq(buf, start), group, i);
+    if (arrival === ARRIVAL_NOT_OWED) {
+      c.notOwed++;
+      return;
+    }
     c.received++;
-    if (!tracked) return;
-    const us = (nowMs - readIntendedMs(buf, start)) * 1000;
+    const us = (nowMs - intendedMs) * 1000;
     recordMicros(this.histograms[group].endToEnd, us);
     recordMicros(this.e2eSecond, us);
-    const arrival = this.tracker.record(receiver, readStream(buf, start), readSeq(buf, start));
     if (arrival === ARRIVAL_DUPLICATE) c.duplicated++;
     else if (arrival === ARRIVAL_OUT_OF_ORDER) c.outOfOrder++;
+  }
+
+  /** From steady state on: which (receiver, stream) pairs are owed deliveries. */
+  owe(owes: OwesStream): void {
+    this.tracker.owes = owes;
   }
 
   /**
@@ -135,7 +151,7 @@ export class ShardMetrics {
   settled(): boolean {
     for (let g = 0; g < this.counters.length; g++) {
       const c = this.counters[g];
-      if (c.acked < this.publishedNeedingAck[g]) return false;
+      if (c.acked + c.refused < this.publishedNeedingAck[g]) return false;
       if (c.commandsReplied + c.commandsLate < c.commandsSent) return false;
       if (this.here[g] && c.received - c.duplicated < c.expected) return false;
     }

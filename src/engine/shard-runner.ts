@@ -12,6 +12,7 @@ import { realClock, type Clock } from './clock.ts';
 import { PLAN_STAGE } from './client-table.ts';
 import { ShardContext } from './context.ts';
 import type { MissingClient, MissingSubscription } from './fanout.ts';
+import { OwedStreams } from './owed.ts';
 import { wireShard, type ShardParts } from './parts.ts';
 import type { ShardResult, ShardSample } from './samples.ts';
 import { ShardSampler } from './shard-sampler.ts';
@@ -112,6 +113,8 @@ export class ShardRunner {
     const plan = (ctx.stagePlan = new StagePlan(ctx.scenario, startAt));
     const fanout = new StageFanout(ctx.fleet, plan, () => parts.publisher.streamRefs(), missing);
     ctx.metrics.markSteady(startAt, startAt + ctx.scenario.durationMs);
+    const owed = new OwedStreams(ctx.fleet, missing);
+    ctx.metrics.owe((group, i, stream) => owed.owes(group, i, stream));
     parts.stages.start(plan, fanout);
     parts.publisher.start(plan, fanout.at);
     parts.commands.start(plan);

@@ -10,7 +10,8 @@ export const COUNTER_FIELDS = [
   'disconnected', // established connections that later closed (any reason)
   'published', // PUBLISH packets written
   'acked', // PUBACK / PUBCOMP received for our QoS 1/2 publishes
-  'received', // PUBLISH deliveries received, duplicates included
+  'refused', // final acks with a failure reason code, or the wrong ack for the publish's QoS
+  'received', // owed deliveries received, duplicates included (see notOwed for the rest)
   'expected', // deliveries the held subscriptions should have received (fan-out included)
   'duplicated', // tracked deliveries seen before (same publisher + sequence)
   'outOfOrder', // tracked deliveries with a sequence below the publisher's highest seen
@@ -21,6 +22,10 @@ export const COUNTER_FIELDS = [
   'commandsSent', // commands published to devices
   'commandsReplied', // replies that came back within the command's timeout
   'commandsLate', // replies that came back after it
+  'retained', // deliveries replayed from the broker's retained store (owed to nobody)
+  'will', // will messages delivered (owed to nobody)
+  'notOwed', // other deliveries the receiver was not owed (outside the window, not its share, foreign)
+  'subscribeDowngraded', // SUBACKs granting a lower QoS than the subscription asked for
 ] as const;
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
@@ -33,6 +38,7 @@ export class GroupCounters implements CounterValues {
   disconnected = 0;
   published = 0;
   acked = 0;
+  refused = 0;
   received = 0;
   expected = 0;
   duplicated = 0;
@@ -44,6 +50,10 @@ export class GroupCounters implements CounterValues {
   commandsSent = 0;
   commandsReplied = 0;
   commandsLate = 0;
+  retained = 0;
+  will = 0;
+  notOwed = 0;
+  subscribeDowngraded = 0;
   /** Gauge: connections open right now. */
   open = 0;
   /** Highest `open` ever seen on this host (exact, updated on every open). */

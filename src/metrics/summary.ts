@@ -125,6 +125,10 @@ export function buildSummary(
       outOfOrder: c.outOfOrder,
       lossRate: c.expected > 0 ? lost / c.expected : 0,
       skipped: c.skipped,
+      refused: c.refused,
+      retained: c.retained,
+      will: c.will,
+      notOwed: c.notOwed,
     },
     throughput: {
       publishedPerSec: steady ? rate(steady.published, steady.seconds) : 0,

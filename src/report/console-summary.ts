@@ -41,6 +41,7 @@ export function formatRunSummary(result: Result): string {
   lines.push(textTable(rows));
   const t = result.summary.throughput;
   lines.push(`throughput (${steadyLabel(result.run)}): published ${t.publishedPerSec}/s, received ${t.receivedPerSec}/s; latencies in ms`);
+  lines.push(...apartLines(result));
   const errors = Object.entries(result.summary.errors).sort((a, b) => b[1] - a[1]);
   if (errors.length) lines.push(`errors: ${errors.map(([r, n]) => `${r} ×${n}`).join(', ')}`);
   const lost = result.run.hosts.filter((h) => !h.complete);
@@ -54,4 +55,20 @@ export function formatRunSummary(result: Result): string {
 function steadyLabel(run: Result['run']): string {
   if (run.steadySeconds === undefined || run.steadyStartMs === null) return 'steady state';
   return `steady state, ${run.steadySeconds} whole s from ${Math.round(run.steadyStartMs / 100) / 10} s`;
+}
+
+/** Deliveries owed to nobody, refused publishes and downgrades: each on a line, when there are any. */
+function apartLines(result: Result): string[] {
+  const m = result.summary.messages;
+  const out: string[] = [];
+  const kinds: [string, number | undefined][] = [
+    ['retained', m.retained],
+    ['will', m.will],
+    ['other', m.notOwed],
+  ];
+  const apart = kinds.filter((x): x is [string, number] => (x[1] ?? 0) > 0);
+  if (apart.length) out.push(`not owed (counted apart, no part of received): ${apart.map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  if (m.refused) out.push(`refused by the broker: ${m.refused} publishes (what they owed counts as lost)`);
+  for (const d of result.downgrades ?? []) out.push(`downgrade (${d.group}): ${d.detail} — ${d.likelyCause}`);
+  return out;
 }

@@ -52,6 +52,12 @@ export interface Summary {
     lossRate: number;
     /** Scheduled sends skipped because the client was offline (churn, restart, migration gap). */
     skipped?: number;
+    /** Publishes the broker refused (an ack with a failure reason, or the wrong ack for the QoS). */
+    refused?: number;
+    /** Deliveries owed to nobody, counted apart (never in received, never offsetting a loss). */
+    retained?: number;
+    will?: number;
+    notOwed?: number;
   };
   throughput: {
     /** Over the steady-state period. */
@@ -85,6 +91,14 @@ export interface TimelinePoint {
   errors: Record<string, number>;
   /** Where the second lies against the steady window: only 'steady' seconds feed rates and gated latencies. */
   phase?: 'before' | 'steady' | 'after';
+}
+
+/** Something the broker quietly did less of than asked, with its likely cause. */
+export interface Downgrade {
+  kind: 'subscribe-qos' | 'publish-qos' | 'share-group';
+  group: string;
+  detail: string;
+  likelyCause: string;
 }
 
 export interface HostInfo {
@@ -161,6 +175,8 @@ export interface Result {
   aborted?: { threshold: string; atMs: number };
   /** The broker's own figures sampled during the run ($SYS, Prometheus), when monitoring ran. */
   broker?: BrokerSide;
+  /** Downgrades the broker made without refusing (absent when there were none). */
+  downgrades?: Downgrade[];
   /** Present for migration rehearsals: the cut-over, cohort by cohort. */
   migration?: { from: string; to: string; bridged: boolean; cohorts: CohortSummary[] };
 }

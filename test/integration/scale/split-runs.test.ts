@@ -48,6 +48,11 @@ describeWithMosquitto('a fleet split over threads and processes', () => {
       outOfOrder: 0,
       lossRate: 0,
       skipped: 0,
+      // Nothing refused, nothing delivered that was not owed.
+      refused: 0,
+      retained: 0,
+      will: 0,
+      notOwed: 0,
     },
   };
 

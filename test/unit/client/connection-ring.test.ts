@@ -6,6 +6,7 @@ const idle: ConnectionListener = {
   onConnack() {},
   onSuback() {},
   onPublishAck() {},
+  onPublishRefused() {},
   onMessage() {},
   onClose() {},
 };

@@ -5,6 +5,7 @@ import { Connection, type Endpoint } from '../../../src/client/connection.ts';
 import { PINGREQ } from '../../../src/client/fast-codec.ts';
 import type { FakeClock } from '../../../src/engine/clock.ts';
 import { ShardContext } from '../../../src/engine/context.ts';
+import { OwedStreams } from '../../../src/engine/owed.ts';
 import { wireShard, type ShardParts } from '../../../src/engine/parts.ts';
 import type { ShardGroupSlice } from '../../../src/engine/slices.ts';
 import { StageFanout } from '../../../src/engine/stage-fanout.ts';
@@ -120,6 +121,8 @@ export function fakeShard(scenario: Scenario, clock: FakeClock, slices?: ShardGr
       const missing = { subscriptions: [], clients: [] };
       const fanout = new StageFanout(ctx.fleet, plan, () => parts.publisher.streamRefs(), missing);
       ctx.metrics.markSteady(startAt, startAt + scenario.durationMs);
+      const owed = new OwedStreams(ctx.fleet, missing);
+      ctx.metrics.owe((group, i, stream) => owed.owes(group, i, stream));
       parts.stages.start(plan, fanout);
       parts.publisher.start(plan, fanout.at);
       parts.commands.start(plan);

@@ -49,6 +49,9 @@ describe('buildSummary', () => {
       expected: 2000,
       duplicated: 10,
       outOfOrder: 3,
+      refused: 10,
+      retained: 7,
+      notOwed: 5,
     });
     c.peakConcurrent = 10;
     c.countError('tcp:ECONNREFUSED', 2);
@@ -67,6 +70,11 @@ describe('buildSummary', () => {
       outOfOrder: 3,
       lossRate: 0.025,
       skipped: 0,
+      // Counted apart: none of these offsets a loss.
+      refused: 10,
+      retained: 7,
+      will: 0,
+      notOwed: 5,
     });
     expect(s.throughput).toEqual({ publishedPerSec: 100, receivedPerSec: 196.25 });
     expect(s.latencyMs.endToEnd).toEqual({ count: 1, min: 1.5, mean: 1.5, p50: 1.5, p90: 1.5, p99: 1.5, p999: 1.5, max: 1.5 });

@@ -67,6 +67,20 @@ function optionalFigures(result: Result): Figure[] {
       detail: 'scheduled while the device was offline (churn, restart, migration)',
     });
   }
+  const apart = (s.messages.retained ?? 0) + (s.messages.will ?? 0) + (s.messages.notOwed ?? 0);
+  if (apart > 0) {
+    figures.push({
+      label: 'not owed',
+      value: fmtInt(apart),
+      detail: `deliveries counted apart: ${fmtInt(s.messages.retained ?? 0)} retained · ${fmtInt(s.messages.will ?? 0)} will · ${fmtInt(s.messages.notOwed ?? 0)} other`,
+    });
+  }
+  if (s.messages.refused) {
+    figures.push({ label: 'refused publishes', value: fmtInt(s.messages.refused), detail: 'the broker refused them: lost', bad: true });
+  }
+  for (const d of result.downgrades ?? []) {
+    figures.push({ label: `downgrade · ${d.group}`, value: d.kind, detail: `${d.detail} — ${d.likelyCause}`, bad: true });
+  }
   const schedule = result.run.schedule;
   if (schedule) {
     const lateShare = s.messages.published > 0 ? schedule.late / s.messages.published : 0;
