@@ -8,11 +8,11 @@ export interface ServeBrokerOptions {
   log?: (line: string) => void;
   /** How often the connection count is checked (printed only when it changed). */
   statsIntervalMs?: number;
-  /** Stops the broker when aborted; SIGINT and SIGTERM always stop it too. */
+  /** Stops the broker when aborted (the CLI aborts it on Ctrl-C, through cli/run-support.ts). */
   signal?: AbortSignal;
 }
 
-/** Runs the embedded broker until SIGINT/SIGTERM (or `signal`), then closes it cleanly. */
+/** Runs the embedded broker until `signal` aborts, then closes it cleanly. */
 export async function serveBroker(opts: ServeBrokerOptions = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const broker = await startEmbeddedBroker({ port: opts.port ?? 0, host: opts.host });
@@ -27,13 +27,9 @@ export async function serveBroker(opts: ServeBrokerOptions = {}): Promise<void> 
 
   await new Promise<void>((resolve) => {
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
       opts.signal?.removeEventListener('abort', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
     if (opts.signal?.aborted) stop();
     else opts.signal?.addEventListener('abort', stop);
   });

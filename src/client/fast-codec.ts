@@ -4,16 +4,13 @@
 // function here against it byte for byte, both ways. CONNECT and SUBSCRIBE are encoded by
 // mqtt-packet itself (once per connection, not worth a fast path).
 
-export const PT_CONNECT = 1;
 export const PT_CONNACK = 2;
 export const PT_PUBLISH = 3;
 export const PT_PUBACK = 4;
 export const PT_PUBREC = 5;
 export const PT_PUBREL = 6;
 export const PT_PUBCOMP = 7;
-export const PT_SUBSCRIBE = 8;
 export const PT_SUBACK = 9;
-export const PT_PINGREQ = 12;
 export const PT_PINGRESP = 13;
 export const PT_DISCONNECT = 14;
 

@@ -177,7 +177,9 @@ export class Session implements ConnectionListener {
     const now = ctx.clock.now();
     const plan = clients.plan[c];
     if (st === ST_CONNECTING) {
-      counters.failed++;
+      // A client's first attempt is `failed` (the implicit gate's figure); retries are reconnects.
+      if (clients.lostAt[c] > 0) counters.reconnectFailed++;
+      else counters.failed++;
       counters.countError(reason ?? 'conn:closed-before-connack');
       this.hooks.settled(c);
       clients.status[c] = ST_FAILED;

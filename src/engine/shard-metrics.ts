@@ -47,6 +47,8 @@ export class ShardMetrics {
   steadyStartMs = 0;
   steadyEndMs = 0;
   steadyStarted = false;
+  /** Per group: sends whose intended time lies in the steady window (tracked-send.ts counts them). */
+  readonly steadyPublished: number[];
   late = 0;
   maxLagMs = 0;
 
@@ -58,6 +60,7 @@ export class ShardMetrics {
     this.counters = fleet.groups.map(() => new GroupCounters());
     this.histograms = fleet.groups.map(() => createLatencyHistograms());
     this.publishedNeedingAck = fleet.groups.map(() => 0);
+    this.steadyPublished = fleet.groups.map(() => 0);
     this.here = fleet.groups.map((_, g) => groupsHere.includes(g));
     for (const g of groupsHere) this.byName[fleet.groups[g].spec.name] = this.counters[g];
     this.sampler = new TimelineSampler(hostId);
@@ -181,7 +184,16 @@ export class ShardMetrics {
     // report those too, or a fleet split over hosts would undercount what should arrive.
     for (let g = 0; g < this.counters.length; g++) {
       if (!this.here[g] && this.counters[g].expected === 0) continue;
-      groups[this.fleet.groups[g].spec.name] = groupTotalsOf(this.counters[g], this.histograms[g]);
+      const totals = groupTotalsOf(this.counters[g], this.histograms[g]);
+      // Owed deliveries (the only ones in received and the end-to-end histogram) are exactly those
+      // due inside the steady window, so the window's own record is exact, not sampled by seconds.
+      if (this.steadyStarted)
+        totals.steady = {
+          published: this.steadyPublished[g],
+          received: totals.counters.received,
+          histograms: { endToEnd: totals.histograms.endToEnd },
+        };
+      groups[this.fleet.groups[g].spec.name] = totals;
     }
     return {
       hostId: this.hostId,

@@ -24,4 +24,5 @@ export function sendTracked(
   }
   conn.write(buf, nowMs);
   metrics.counters[group].published++;
+  if (intendedMs >= metrics.steadyStartMs && intendedMs < metrics.steadyEndMs) metrics.steadyPublished[group]++;
 }

@@ -6,7 +6,8 @@
 export const COUNTER_FIELDS = [
   'attempted', // CONNECTs started (TCP connect begun)
   'succeeded', // CONNACK with success
-  'failed', // connect attempts that ended in error or timeout
+  'failed', // first connect attempts that ended in error or timeout (the client had never been connected)
+  'reconnectFailed', // later attempts (after a loss or a failed first attempt) that ended in error or timeout
   'disconnected', // established connections that later closed (any reason)
   'published', // PUBLISH packets written
   'acked', // PUBACK / PUBCOMP received for our QoS 1/2 publishes
@@ -35,6 +36,7 @@ export class GroupCounters implements CounterValues {
   attempted = 0;
   succeeded = 0;
   failed = 0;
+  reconnectFailed = 0;
   disconnected = 0;
   published = 0;
   acked = 0;

@@ -114,6 +114,7 @@ export function buildSummary(
       peakConcurrent: totals.peakConcurrent,
       dropped: c.disconnected,
       reconnects: c.reconnects,
+      reconnectFailed: c.reconnectFailed,
     },
     messages: {
       published: c.published,

@@ -31,6 +31,8 @@ export interface Summary {
     dropped?: number;
     /** Connections re-established after a loss. */
     reconnects?: number;
+    /** Reconnect attempts (after a loss, or after a failed first attempt) that failed; `failed` counts first attempts only. */
+    reconnectFailed?: number;
     /**
      * Most connection attempts awaiting their CONNACK at once (first storm, stage joins,
      * reconnects, churn, migration alike). Over several hosts, the sum of each host's maximum:

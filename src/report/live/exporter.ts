@@ -18,7 +18,7 @@ import { HdrPromHistogram } from './prom-histogram.ts';
 export const COUNT_METRICS: [CountField, string, string][] = [
   ['attempted', 'fleetstorm_connections_attempted_total', 'CONNECTs started'],
   ['succeeded', 'fleetstorm_connections_succeeded_total', 'CONNACKs with success'],
-  ['failed', 'fleetstorm_connections_failed_total', 'connect attempts that failed or timed out'],
+  ['failed', 'fleetstorm_connections_failed_total', 'first connect attempts that failed or timed out (retries: see errors)'],
   ['dropped', 'fleetstorm_connections_dropped_total', 'established connections lost or closed by the plan'],
   ['reconnects', 'fleetstorm_reconnects_total', 'connections re-established after a loss'],
   ['published', 'fleetstorm_messages_published_total', 'PUBLISH packets sent'],

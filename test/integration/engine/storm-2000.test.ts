@@ -59,6 +59,9 @@ describeWithMosquitto('2,000-device connect storm and QoS 1 stream against Mosqu
     expect(seen.tracked.deliveries).toBe(m.received);
     expect(Object.keys(seen.streams)).toHaveLength(2000);
     expect(seen.tracked.duplicates).toBe(m.duplicated);
-    expect(r.thresholds).toEqual([{ expr: 'messages.lossRate == 0', value: 0, ok: true }]);
+    expect(r.thresholds).toEqual([
+      { expr: 'messages.lossRate == 0', value: 0, ok: true },
+      { expr: 'connections.failed == 0', implicit: true, value: 0, ok: true },
+    ]);
   }, 90_000);
 });

@@ -35,6 +35,7 @@ describeWithMosquitto('a fleet split over threads and processes', () => {
       peakConcurrent: DEVICES + 1,
       dropped: 0,
       reconnects: 0,
+      reconnectFailed: 0,
       // timing-dependent; test/integration/engine/connect-pacing.test.ts checks it against a proxy
       maxInFlight: expect.any(Number),
     },

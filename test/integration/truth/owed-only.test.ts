@@ -101,7 +101,11 @@ describeWithMosquitto('owed-only accounting against Mosquitto 2.0', () => {
       expect(r.summary.messages.retained).toBe(100);
       expect(run.stderr).toMatch(/not owed \(counted apart, no part of received\): retained 100/);
       // The loss gate sees it: exit 3.
-      expect(r.thresholds).toEqual([{ expr: 'messages.lossRate == 0', value: 0.8, ok: false }]);
+      // (every client connected, so the implicit connections.failed gate passes beside it)
+      expect(r.thresholds).toEqual([
+        { expr: 'messages.lossRate == 0', value: 0.8, ok: false },
+        { expr: 'connections.failed == 0', implicit: true, value: 0, ok: true },
+      ]);
       expect(run.code).toBe(3);
     } finally {
       await broker.stop();

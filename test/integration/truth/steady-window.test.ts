@@ -50,7 +50,10 @@ describeWithMosquitto('truth: one steady window', () => {
     // The rate does not: within 0.5 % of the plan (it was 213.333).
     expect(Math.abs(s.throughput.publishedPerSec - RATE) / RATE).toBeLessThan(0.005);
     expect(r.run.steadySeconds).toBeGreaterThanOrEqual(29);
-    expect(r.timeline.filter((p) => p.phase === 'steady').length).toBe(r.run.steadySeconds);
+    // The rates cover the exact window (the engine's own record); the timeline labels its whole seconds.
+    const steadyPoints = r.timeline.filter((p) => p.phase === 'steady').length;
+    expect(steadyPoints).toBeGreaterThanOrEqual(Math.floor(r.run.steadySeconds!) - 1);
+    expect(steadyPoints).toBeLessThanOrEqual(Math.ceil(r.run.steadySeconds!));
     expect(r.timeline.some((p) => p.phase === 'before')).toBe(true);
 
     // The broker's own counter over the same window, read from its $SYS samples (about one a second).

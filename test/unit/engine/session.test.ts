@@ -46,7 +46,9 @@ describe('connect timeout', () => {
     const counters = shard.ctx.metrics.counters[0];
     // attempts at 0, then 2 s timeout + 1 s, + 2 s timeout + 2 s; the third times out at 9 s
     expect(shard.conns[0].opens.map((o) => o.at - t0)).toEqual([0, 3000, 7000]);
-    expect(counters.failed).toBe(3);
+    // the first attempt is `failed` (the client never connected); the two retries are reconnect failures
+    expect(counters.failed).toBe(1);
+    expect(counters.reconnectFailed).toBe(2);
     expect(Object.fromEntries(counters.errors)).toEqual({ 'connect:timeout': 3 });
     expect(shard.parts.phase.missingClients).toEqual([{ group: 0, i: 0 }]);
   });

@@ -58,7 +58,15 @@ describe('buildSummary', () => {
     const h = createLatencyHistograms();
     recordMicros(h.endToEnd, 1500);
     const s = buildSummary(groupTotalsOf(c, h), { seconds: 8, published: 800, received: 1570 });
-    expect(s.connections).toEqual({ attempted: 12, succeeded: 10, failed: 2, peakConcurrent: 10, dropped: 0, reconnects: 0 });
+    expect(s.connections).toEqual({
+      attempted: 12,
+      succeeded: 10,
+      failed: 2,
+      peakConcurrent: 10,
+      dropped: 0,
+      reconnects: 0,
+      reconnectFailed: 0,
+    });
     // unique = 1960 - 10 = 1950; lost = 2000 - 1950 = 50
     expect(s.messages).toEqual({
       published: 1000,
