@@ -1,7 +1,7 @@
 // The examples of bad input from issue 10, each as a new user meets it: one line saying what is
 // wrong and exit 2, never a stack trace, and `validate` refusing exactly what `run` refuses.
 
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ describe('fleetstorm validate and run on bad input', () => {
   it('validate names each missing TLS file of scenarios/reference.yaml, and run refuses the same in one line each', async () => {
     process.env.LOCK_PASSWORD = 'example';
     try {
-      const expected = ['ca.pem', 'client.pem', 'client.key'].map(
+      const expected = ['ca.pem', 'devices/000/0.pem', 'devices/000/0.key'].map(
         (f, k) =>
           `broker.tls.${['ca', 'cert', 'key'][k]}: ${path.relative(process.cwd(), path.join(REPO, 'scenarios/certs', f))}: file not found`,
       );
@@ -54,6 +54,22 @@ describe('fleetstorm validate and run on bad input', () => {
       const run = await runCliInProcess(['run', reference, '--out', path.join(dir, 'ref-out'), '--quiet']);
       expect(run.code).toBe(2);
       expect(run.stderr).toBe(validate.stderr);
+    } finally {
+      delete process.env.LOCK_PASSWORD;
+    }
+  });
+
+  it('scenarios/reference.yaml validates once `fleetstorm certs --devices 1` has minted its TLS files', async () => {
+    process.env.LOCK_PASSWORD = 'example';
+    try {
+      const copy = path.join(dir, 'ref-with-certs');
+      mkdirSync(copy, { recursive: true });
+      copyFileSync(reference, path.join(copy, 'reference.yaml'));
+      const minted = await runCliInProcess(['certs', '--devices', '1', '--out', path.join(copy, 'certs')]);
+      expect(minted.code, minted.stderr).toBe(0);
+      const validate = await runCliInProcess(['validate', path.join(copy, 'reference.yaml')]);
+      expect(validate.code, validate.stderr).toBe(0);
+      expect(validate.stdout).toMatch(/valid \(/);
     } finally {
       delete process.env.LOCK_PASSWORD;
     }
