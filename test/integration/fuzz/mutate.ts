@@ -3,19 +3,13 @@
 // empty and unicode strings, broken YAML, aliases, binary noise). Same seed, same files.
 
 import YAML from 'yaml';
+import { mulberry32 } from '../../../src/scenario/random.ts';
 
 export type Rng = () => number;
 
-/** mulberry32: small, fast and good enough to pick mutations reproducibly. */
+/** The scenario's own seeded PRNG (mulberry32), to pick mutations reproducibly. */
 export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)]!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Connection, type ConnectionListener } from '../../../src/client/connection.ts';
+import { mulberry32 as rng } from '../../../src/scenario/random.ts';
 
 // The ring never calls the listener; it is here because the constructor needs one.
 const idle: ConnectionListener = {
@@ -10,18 +11,6 @@ const idle: ConnectionListener = {
   onMessage() {},
   onClose() {},
 };
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('Connection in-flight ring', () => {
   it('returns -1 for an empty ring and an unknown pid', () => {

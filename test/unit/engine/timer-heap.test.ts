@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/engine/clock.ts';
 import { TimerHeap } from '../../../src/engine/timer-heap.ts';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../src/scenario/random.ts';
 
 interface Fired {
   event: number;
