@@ -9,6 +9,7 @@ import { PLAN_NONE, PLAN_STAGE, ST_CLOSED, ST_CONNECTING, ST_FAILED, ST_READY, S
 import type { ConnectPhase } from './connect-phase.ts';
 import type { ShardContext } from './context.ts';
 import { EV_KEEPALIVE, EV_TIMEOUT } from './events.ts';
+import { tlsIdentityOf } from './identities.ts';
 
 /** What a session hands on to the other parts. */
 export interface SessionHooks {
@@ -46,7 +47,10 @@ export class Session implements ConnectionListener {
     ctx.metrics.counters[g.index].attempted++;
     conn.endpoint = clients.endpoint[c];
     const packet = buildConnectPacket(ctx.fleet, g, clients.index[c]);
-    conn.open(ctx.endpoints.endpointFor(clients.globalId(c), conn.endpoint), packet, nowMs);
+    const endpoint = ctx.endpoints.endpointFor(clients.globalId(c), conn.endpoint);
+    // With an inventory, the device's own certificate joins the endpoint's TLS options.
+    const identity = ctx.identities && endpoint.tls ? tlsIdentityOf(ctx.identities, g.index, clients.index[c]) : undefined;
+    conn.open(endpoint, packet, nowMs, identity);
     const due = nowMs + ctx.scenario.broker.connectTimeoutMs;
     clients.timeoutDue[c] = due;
     ctx.events.push(EV_TIMEOUT, c, due);
