@@ -1,12 +1,12 @@
 // What `validate` and `run` say about an identity inventory before anything connects, and what a
 // host does with an inventory that is not the one the coordinator checked.
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkInventories } from '../../../src/certs/inventory-check.ts';
 import { LocalHost } from '../../../src/hosts/local-host.ts';
 import { loadScenario } from '../../../src/scenario/load.ts';
-import { runCliInProcess, tempDir, writeScenario } from '../../helpers/cli.ts';
+import { REPO, runCliInProcess, tempDir, writeScenario } from '../../helpers/cli.ts';
 
 const dir = tempDir('fleetstorm-identities-validate-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,6 +82,24 @@ describe('identities at validate time', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('groups[0].identities: 1 rows hold a client certificate, but no broker URL uses TLS (mqtts://)');
   });
+});
+
+describe('scenarios/identities-mtls.yaml', () => {
+  it('validates once `fleetstorm certs` has minted its inventory, and names both numbers when the group outgrows it', async () => {
+    const copy = mkdtempSync(path.join(dir, 'example-'));
+    copyFileSync(path.join(REPO, 'scenarios/identities-mtls.yaml'), path.join(copy, 'identities-mtls.yaml'));
+    const example = path.join(copy, 'identities-mtls.yaml');
+    const before = await runCliInProcess(['validate', example]);
+    expect(before.code).toBe(2);
+    expect(before.stderr).toMatch(/groups\[0\]\.identities: .*devices\.csv: cannot read the inventory/);
+    const minted = await runCliInProcess(['certs', '--devices', '1000', '--out', path.join(copy, 'certs'), '--client-id', 'lock-{i}']);
+    expect(minted.code, minted.stderr).toBe(0);
+    const after = await runCliInProcess(['validate', example]);
+    expect(after.code, after.stderr).toBe(0);
+    const outgrown = await runCliInProcess(['validate', example, '--set', 'groups.locks.count=1001']);
+    expect(outgrown.code).toBe(2);
+    expect(outgrown.stderr).toMatch(/groups\[0\]\.identities: .*devices\.csv lists 1000 devices, the group needs 1001 \(count\)/);
+  }, 120_000);
 });
 
 describe('identities on a host', () => {
