@@ -4,6 +4,7 @@
 // 500 devices through the CLI, each with its own certificate and client id; an MQTT.js oracle,
 // logged in with the 501st certificate, counts what the broker delivered. A device holding another
 // device's certificate (client id `intruder`, CN lock-1) is denied, and fleetstorm counts it refused.
+// One more device carries its certificate and key inline (PEM text in a .jsonl row).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -39,6 +40,9 @@ describeWithMosquitto('identities: 500 devices with their own certificates again
     // The intruder: its own client id, lock-1's certificate and key.
     const relative = (file: string) => path.relative(dir, file);
     writeFileSync(path.join(dir, 'intruder.csv'), `clientId,cert,key\nintruder,${relative(rows[1].cert!)},${relative(rows[1].key!)}\n`);
+    // Inline PEM (JSONL): the oracle's certificate (CN lock-500) on a device with its own client id.
+    const inline = { clientId: 'inline-0', cert: readFileSync(rows[DEVICES].cert!, 'utf8'), key: readFileSync(rows[DEVICES].key!, 'utf8') };
+    writeFileSync(path.join(dir, 'inline.jsonl'), JSON.stringify(inline) + '\n');
     const acl = path.join(dir, 'acl');
     writeFileSync(acl, `pattern readwrite home/%u/#\nuser ${rows[DEVICES].clientId}\ntopic read home/#\n`);
     broker = await startMosquitto({
@@ -90,6 +94,12 @@ describeWithMosquitto('identities: 500 devices with their own certificates again
             identities: './intruder.csv',
             publish: [{ topic: 'home/{clientId}/state', qos: 1, rate: `${RATE}/s` }],
           },
+          {
+            name: 'inline',
+            count: 1,
+            identities: './inline.jsonl',
+            publish: [{ topic: `home/${rows[DEVICES].clientId}/{clientId}`, qos: 1, rate: `${RATE}/s` }],
+          },
         ],
       },
       dir,
@@ -106,7 +116,8 @@ describeWithMosquitto('identities: 500 devices with their own certificates again
 
     // Every device connected, each with its own identity: the oracle saw exactly the inventory's ids.
     expect(locks.connections).toMatchObject({ attempted: DEVICES, succeeded: DEVICES, failed: 0 });
-    const lockTopics = Object.keys(seen.perTopic).filter((t) => t !== 'home/intruder/state');
+    const inlineTopic = `home/${rows[DEVICES].clientId}/inline-0`;
+    const lockTopics = Object.keys(seen.perTopic).filter((t) => t !== inlineTopic);
     expect(lockTopics.sort()).toEqual(
       rows
         .slice(0, DEVICES)
@@ -119,6 +130,12 @@ describeWithMosquitto('identities: 500 devices with their own certificates again
     expect(locks.messages.acked).toBe(locks.messages.published);
     expect(delivered).toBe(locks.messages.acked);
     expect(seen.tracked.duplicates).toBe(0);
+
+    // The inline-PEM device presented the certificate from its row: its publishes were allowed.
+    const inlineGroup = result.groups.inline;
+    expect(inlineGroup.connections).toMatchObject({ attempted: 1, succeeded: 1, failed: 0 });
+    expect(inlineGroup.messages.acked).toBeGreaterThan(0);
+    expect(seen.perTopic[inlineTopic]).toBe(inlineGroup.messages.acked);
 
     // The intruder connected (a valid certificate) but every publish under its own id was denied.
     expect(intruder.connections).toMatchObject({ attempted: 1, succeeded: 1, failed: 0 });
@@ -134,7 +151,7 @@ describeWithMosquitto('identities: 500 devices with their own certificates again
       run.stderr,
       ...['result.json', 'report.html', 'events.ndjson'].map((f) => readFileSync(path.join(out, f), 'utf8')),
     ];
-    for (const row of [rows[0], rows[1], rows[DEVICES - 1]]) {
+    for (const row of [rows[0], rows[1], rows[DEVICES - 1], rows[DEVICES]]) {
       const body = pemBody(readFileSync(row.key!, 'utf8'));
       for (const text of outputs) expect(text.includes(body.slice(0, 40))).toBe(false);
     }
