@@ -23,10 +23,15 @@ function shown(file: string): string {
 export async function checkInventories(scenario: Scenario, baseDir: string): Promise<ValidationIssue[]> {
   const issues: ValidationIssue[] = [];
   const tls = scenario.broker.urls.some((url) => TLS_URL.test(url));
+  const groupOfFile = new Map<string, number>();
   for (const [k, group] of scenario.groups.entries()) {
     if (!group.identities) continue;
     const at = `groups[${k}].identities`;
     const file = path.resolve(baseDir, group.identities.file);
+    const earlier = groupOfFile.get(file);
+    if (earlier !== undefined)
+      issues.push({ path: at, message: `the same inventory as groups[${earlier}]: both would connect its first devices` });
+    groupOfFile.set(file, k);
     try {
       const scan = await scanInventory(file);
       const short = checkInventorySize({ file: shown(file), rows: scan.rows }, group.count);

@@ -74,6 +74,24 @@ describe('identities at validate time', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('groups[0].identities: must name a .csv or .jsonl inventory file, got "./devices.txt"');
 
+    const shared = path.join(dir, 'shared.csv');
+    inventory('shared.csv', rows(1));
+    const twice = writeScenario(
+      {
+        schema: 1,
+        name: 'identities-twice',
+        broker: { url: 'mqtt://127.0.0.1:9' },
+        groups: [
+          { name: 'a', count: 1, identities: shared },
+          { name: 'b', count: 1, identities: shared },
+        ],
+      },
+      mkdtempSync(path.join(dir, 'scenario-')),
+    );
+    r = await runCliInProcess(['validate', twice]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('groups[1].identities: the same inventory as groups[0]: both would connect its first devices');
+
     const pem = path.join(dir, 'c.pem');
     writeFileSync(pem, '-');
     const certs = path.join(dir, 'certs.csv');
