@@ -5,10 +5,15 @@
 // Before reading, each host checks the file's SHA-256 against the one the coordinator checked:
 // a remote agent reads its own copy, and a different copy refuses the run.
 
-import { statSync } from 'node:fs';
 import path from 'node:path';
-import { inventorySha256, loadTlsIdentity, readClientIds, readInventoryBlock, type IdentityRow } from '../certs/inventory.ts';
-import { isInlinePem } from '../certs/inventory-format.ts';
+import {
+  inventorySha256,
+  loadTlsIdentity,
+  missingRowFile,
+  readClientIds,
+  readInventoryBlock,
+  type IdentityRow,
+} from '../certs/inventory.ts';
 import { placeholdersOf } from '../scenario/template.ts';
 import type { GroupSpec, Scenario } from '../scenario/types.ts';
 import type { Fleet, FleetGroup } from './fleet.ts';
@@ -51,17 +56,9 @@ async function checkPinned(file: string, spec: GroupSpec, at: string): Promise<v
 /** Certificate and key files of the block exist (read later, at each connect). */
 function checkBlockFiles(file: string, rows: readonly IdentityRow[], start: number): void {
   rows.forEach((row, k) => {
-    for (const column of ['cert', 'key'] as const) {
-      const value = row[column];
-      if (value === undefined || isInlinePem(value)) continue;
-      let ok = false;
-      try {
-        ok = statSync(value).isFile();
-      } catch {
-        // reported below
-      }
-      if (!ok) throw new Error(`${file}: device ${start + k} (${row.clientId}): ${column} file ${value} does not exist on this host`);
-    }
+    const column = missingRowFile(row);
+    if (column)
+      throw new Error(`${file}: device ${start + k} (${row.clientId}): ${column} file ${row[column]} does not exist on this host`);
   });
 }
 
