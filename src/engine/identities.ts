@@ -14,6 +14,7 @@ import {
   readInventoryBlock,
   type IdentityRow,
 } from '../certs/inventory.ts';
+import type { Connection, Endpoint } from '../client/connection.ts';
 import { placeholdersOf } from '../scenario/template.ts';
 import type { GroupSpec, Scenario } from '../scenario/types.ts';
 import type { Fleet, FleetGroup } from './fleet.ts';
@@ -104,6 +105,35 @@ function overrideGroup(g: FleetGroup, ids: GroupIdentities): void {
   g.clientId = all ? (ctx) => all[ctx.i] : (ctx) => row(ctx.i)?.clientId ?? '';
   if (username !== null || rows.some((r) => r.username !== undefined)) g.username = (ctx) => row(ctx.i)?.username ?? username?.(ctx);
   if (password !== null || rows.some((r) => r.password !== undefined)) g.password = (ctx) => row(ctx.i)?.password ?? password?.(ctx);
+}
+
+/** The error reason of a device whose certificate or key TLS cannot use (unreadable, not PEM, not a pair). */
+export const UNUSABLE_IDENTITY = 'tls:unusable-client-certificate';
+
+/**
+ * Opens `conn`, with device i's own certificate and key over the endpoint's TLS options when it
+ * has them. False when TLS refuses them (it throws before any socket exists): the caller fails
+ * the attempt with UNUSABLE_IDENTITY.
+ */
+export function openWithIdentity(
+  conn: Connection,
+  endpoint: Endpoint,
+  packet: Buffer,
+  nowMs: number,
+  identities: ShardIdentities | null,
+  group: number,
+  i: number,
+): boolean {
+  if (!identities || !endpoint.tls) {
+    conn.open(endpoint, packet, nowMs);
+    return true;
+  }
+  try {
+    conn.open(endpoint, packet, nowMs, tlsIdentityOf(identities, group, i));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Device i's client certificate and key (read now), or undefined when its row has none. */

@@ -171,4 +171,33 @@ describeWithMosquitto('identities: 500 devices with their own certificates again
         `intruder refused ${intruder.messages.refused}/${intruder.messages.published}; run took ${wallSeconds.toFixed(1)} s`,
     );
   }, 180_000);
+
+  it('a device whose certificate and key are not a pair fails its connect under its own reason; the others connect', async () => {
+    const relative = (file: string) => path.relative(dir, file);
+    // lock-3's certificate with lock-4's key: both files exist, so validate accepts the row.
+    writeFileSync(
+      path.join(dir, 'mixed.csv'),
+      `clientId,cert,key\n${rows[2].clientId},${relative(rows[2].cert!)},${relative(rows[2].key!)}\n` +
+        `mismatched,${relative(rows[3].cert!)},${relative(rows[4].key!)}\n`,
+    );
+    const out = path.join(dir, 'out-mixed');
+    const file = writeScenario(
+      {
+        schema: 1,
+        name: 'identities-mixed',
+        duration: '1s',
+        broker: { url: broker.tlsUrl, protocol: 5, tls: { ca: './certs/ca.pem' } },
+        groups: [
+          { name: 'mixed', count: 2, identities: './mixed.csv', publish: [{ topic: 'home/{clientId}/state', qos: 1, rate: '1/s' }] },
+        ],
+        thresholds: { 'connections.failed': '<= 1' },
+      },
+      dir,
+    );
+    const run = await runCli(['run', file, '--out', out, '--quiet'], { timeoutMs: 60_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const mixed = readResultFile(out).groups.mixed;
+    expect(mixed.connections).toMatchObject({ attempted: 2, succeeded: 1, failed: 1 });
+    expect(mixed.errors).toEqual({ 'tls:unusable-client-certificate': 1 });
+  }, 60_000);
 });
