@@ -48,18 +48,24 @@ export async function scanInventory(file: string, opts: { checkFiles?: boolean }
   return { file, format: inventoryFormat(file), rows, sha256: hash.digest('hex'), uses };
 }
 
-function checkFiles(file: string, line: number, row: IdentityRow): void {
+/** The row's first certificate or key file that is not there (inline PEM needs none). */
+export function missingRowFile(row: IdentityRow): 'cert' | 'key' | undefined {
   for (const column of ['cert', 'key'] as const) {
     const value = row[column];
     if (value === undefined || isInlinePem(value)) continue;
-    let isFile = false;
     try {
-      isFile = statSync(value).isFile();
+      if (statSync(value).isFile()) continue;
     } catch {
-      // missing: reported below
+      // missing
     }
-    if (!isFile) throw lineError(file, line, `${column} file ${path.relative(path.dirname(path.resolve(file)), value)} does not exist`);
+    return column;
   }
+  return undefined;
+}
+
+function checkFiles(file: string, line: number, row: IdentityRow): void {
+  const column = missingRowFile(row);
+  if (column) throw lineError(file, line, `${column} file ${path.relative(path.dirname(path.resolve(file)), row[column]!)} does not exist`);
 }
 
 /** Hex SHA-256 of the inventory file (what scanInventory reports), without parsing it. */

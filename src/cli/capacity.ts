@@ -39,7 +39,7 @@ export interface CapacityFlags extends LiveFlags {
 export const WARMUP_MS = 3000;
 
 export async function capacityCommand(file: string, flags: CapacityFlags): Promise<number> {
-  const loaded = loadForCli(file, { set: flags.set, broker: flags.broker });
+  const loaded = await loadForCli(file, { set: flags.set, broker: flags.broker });
   const { scenario } = loaded;
   const defaults = scenario.capacity === undefined;
   const spec: CapacitySpec = { ...(scenario.capacity ?? capacitySection.parse({})) };

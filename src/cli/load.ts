@@ -2,6 +2,7 @@
 // every check `run` makes before its first connect (the files the scenario names, the address
 // pools against the fleet), so `validate` and `run` refuse exactly the same scenarios. Every
 // problem is a usage error (exit 2, via ScenarioError / UsageError).
+import { checkInventories } from '../certs/inventory-check.ts';
 import { ScenarioError } from '../errors.ts';
 import { checkAddresses } from '../hosts/plan-hosts.ts';
 import { checkTlsFiles } from '../scenario/files.ts';
@@ -15,11 +16,15 @@ export interface LoadFlags {
   broker?: string[];
 }
 
-/** `env`: where `${env:NAME}` is read (default process.env). */
-export function loadForCli(file: string, flags: LoadFlags, env?: NodeJS.ProcessEnv): LoadedScenario {
+/** `env`: where `${env:NAME}` is read (default process.env). Identity inventories are read in
+ * full here and pinned by their SHA-256 (`groups[].identities.sha256`). */
+export async function loadForCli(file: string, flags: LoadFlags, env?: NodeJS.ProcessEnv): Promise<LoadedScenario> {
   const set = [...(flags.set ?? []), ...overridesForCli({ brokers: flags.broker, duration: flags.duration })];
   const loaded = loadScenario(file, { set, env });
-  const fileIssues = checkTlsFiles(loaded.scenario.broker.tls, loaded.baseDir);
+  const fileIssues = [
+    ...checkTlsFiles(loaded.scenario.broker.tls, loaded.baseDir),
+    ...(await checkInventories(loaded.scenario, loaded.baseDir)),
+  ];
   if (fileIssues.length > 0) throw new ScenarioError(fileIssues);
   checkAddresses(loaded.scenario);
   return loaded;

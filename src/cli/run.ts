@@ -73,7 +73,7 @@ function agentChoice(flags: RunFlags, source: unknown) {
 
 export async function runCommand(file: string, flags: RunFlags): Promise<number> {
   // With agents, a `${env:NAME}` only the agents hold is theirs to resolve (hosts/control/env-fields.ts).
-  const loaded = loadForCli(file, flags, flags.agents === undefined ? undefined : leaveMissingToAgents(process.env));
+  const loaded = await loadForCli(file, flags, flags.agents === undefined ? undefined : leaveMissingToAgents(process.env));
   const { scenario } = loaded;
   const outDir = ensureDir(path.resolve(flags.out ?? path.join('reports', scenario.name)));
   const live = await openLiveOutputs(scenario, flags);

@@ -5,8 +5,8 @@ import { fleetClients } from '../plan/fleet-totals.ts';
 import { EXIT_OK } from './exit-codes.ts';
 import { loadForCli, type LoadFlags } from './load.ts';
 
-export function validateCommand(file: string, flags: LoadFlags): number {
-  const { scenario } = loadForCli(file, flags);
+export async function validateCommand(file: string, flags: LoadFlags): Promise<number> {
+  const { scenario } = await loadForCli(file, flags);
   process.stdout.write(
     `${file}: valid (${scenario.groups.length} groups, ${fleetClients(scenario)} clients, ${Object.keys(scenario.thresholds).length} thresholds)\n`,
   );

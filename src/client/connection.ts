@@ -54,11 +54,14 @@ export class Connection extends InFlightRing implements Receiver {
     return this.state === STATE_CONNECTED;
   }
 
-  /** Opens the socket and sends CONNECT right away (Node queues it until the socket is up). */
-  open(endpoint: Endpoint, connectPacket: Buffer, nowMs: number): void {
+  /**
+   * Opens the socket and sends CONNECT right away (Node queues it until the socket is up).
+   * `tlsExtra`: this device's own TLS options (client certificate and key), over the endpoint's.
+   */
+  open(endpoint: Endpoint, connectPacket: Buffer, nowMs: number, tlsExtra?: tls.ConnectionOptions): void {
     const opts: net.NetConnectOpts = { host: endpoint.host, port: endpoint.port, noDelay: true };
     if (endpoint.localAddress) opts.localAddress = endpoint.localAddress;
-    const socket = endpoint.tls ? tls.connect({ ...endpoint.tls, ...opts } as tls.ConnectionOptions) : net.connect(opts);
+    const socket = endpoint.tls ? tls.connect({ ...endpoint.tls, ...tlsExtra, ...opts } as tls.ConnectionOptions) : net.connect(opts);
     (socket as unknown as Record<symbol, Connection>)[kConn] = this;
     socket.on('data', onData);
     socket.on('error', onError);

@@ -4,7 +4,7 @@
 // MQTT.js uses. SUBSCRIBE is rarer and stays with mqtt-packet.
 
 import mqttPacket from 'mqtt-packet';
-import type { ExpandTemplate } from '../scenario/template.ts';
+import type { ExpandTemplate, TemplateContext } from '../scenario/template.ts';
 import type { GroupSpec, Scenario } from '../scenario/types.ts';
 import { varIntLength, writeVarInt } from './fast-codec.ts';
 
@@ -17,8 +17,9 @@ export interface PacketFleet {
 export interface PacketGroup {
   spec: Pick<GroupSpec, 'name' | 'clean' | 'keepaliveMs' | 'will' | 'sessionExpiryMs' | 'subscribe'>;
   clientId: ExpandTemplate;
-  username: ExpandTemplate | null;
-  password: ExpandTemplate | null;
+  /** Undefined from either leaves the field out (a device's identity may have none). */
+  username: ((ctx: TemplateContext) => string | undefined) | null;
+  password: ((ctx: TemplateContext) => string | undefined) | null;
   willTopic: ExpandTemplate | null;
   willPayload: ExpandTemplate | null;
   subscribe: ExpandTemplate[];

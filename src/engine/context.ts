@@ -9,6 +9,7 @@ import { ClientTable } from './client-table.ts';
 import type { Clock } from './clock.ts';
 import { Events } from './events.ts';
 import { buildFleet, type Fleet } from './fleet.ts';
+import { applyIdentities, type ShardIdentities } from './identities.ts';
 import { ShardMetrics } from './shard-metrics.ts';
 import type { ShardGroupSlice } from './slices.ts';
 import type { StagePlan } from './stage-plan.ts';
@@ -22,6 +23,8 @@ export interface ShardContextOptions {
   baseDir: string;
   /** Wall-scale ms that timeline seconds count from. */
   runStartMs: number;
+  /** This shard's rows of each group's identity inventory (loadShardIdentities). */
+  identities?: ShardIdentities | null;
 }
 
 export class ShardContext {
@@ -33,6 +36,7 @@ export class ShardContext {
   readonly conns: (Connection | null)[];
   readonly metrics: ShardMetrics;
   readonly endpoints: EndpointConfig;
+  readonly identities: ShardIdentities | null;
   /** Set once the shard winds down: no new connects, sends or reconnects. */
   stopping = false;
   /** The load profile, from steady state on. */
@@ -42,6 +46,8 @@ export class ShardContext {
     this.scenario = opts.scenario;
     this.clock = opts.clock;
     this.fleet = buildFleet(opts.scenario);
+    this.identities = opts.identities ?? null;
+    if (this.identities) applyIdentities(this.fleet, this.identities);
     this.events = new Events(opts.clock);
     this.clients = new ClientTable(opts.scenario, this.fleet, opts.slices);
     this.conns = new Array<Connection | null>(this.clients.count).fill(null);

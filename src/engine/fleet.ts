@@ -2,7 +2,7 @@
 // publish stream's id (carried in the tracking header), each group's templates compiled once.
 // Derived from the scenario alone, so a shard on any host computes the same ids.
 
-import { compileTemplate, type ExpandTemplate } from '../scenario/template.ts';
+import { compileTemplate, type ExpandTemplate, type TemplateContext } from '../scenario/template.ts';
 import type { CommandSpec, GroupSpec, Scenario } from '../scenario/types.ts';
 import { fleetClients } from '../plan/fleet-totals.ts';
 import { parseShared } from './topic-trie.ts';
@@ -15,8 +15,9 @@ export interface FleetGroup {
   /** Stream id of client 0's first publish stream; client i stream k = streamBase + i * publish.length + k. */
   streamBase: number;
   clientId: ExpandTemplate;
-  username: ExpandTemplate | null;
-  password: ExpandTemplate | null;
+  /** A template, or with an identity inventory the device's row (undefined: not sent). */
+  username: DeviceText | null;
+  password: DeviceText | null;
   subscribe: ExpandTemplate[];
   publish: ExpandTemplate[];
   willTopic: ExpandTemplate | null;
@@ -33,6 +34,8 @@ export interface FleetGroup {
    */
   sharedReceiver: number;
 }
+
+export type DeviceText = (ctx: TemplateContext) => string | undefined;
 
 export interface FleetCommand {
   spec: CommandSpec;

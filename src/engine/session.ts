@@ -9,6 +9,7 @@ import { PLAN_NONE, PLAN_STAGE, ST_CLOSED, ST_CONNECTING, ST_FAILED, ST_READY, S
 import type { ConnectPhase } from './connect-phase.ts';
 import type { ShardContext } from './context.ts';
 import { EV_KEEPALIVE, EV_TIMEOUT } from './events.ts';
+import { openWithIdentity, UNUSABLE_IDENTITY } from './identities.ts';
 
 /** What a session hands on to the other parts. */
 export interface SessionHooks {
@@ -46,7 +47,14 @@ export class Session implements ConnectionListener {
     ctx.metrics.counters[g.index].attempted++;
     conn.endpoint = clients.endpoint[c];
     const packet = buildConnectPacket(ctx.fleet, g, clients.index[c]);
-    conn.open(ctx.endpoints.endpointFor(clients.globalId(c), conn.endpoint), packet, nowMs);
+    const endpoint = ctx.endpoints.endpointFor(clients.globalId(c), conn.endpoint);
+    // With an inventory, the device's own certificate joins the endpoint's TLS options; one TLS
+    // cannot use fails this attempt on the next turn (once the storm has counted its slot).
+    if (!openWithIdentity(conn, endpoint, packet, nowMs, ctx.identities, g.index, clients.index[c])) {
+      const failed = conn;
+      setImmediate(() => this.onClose(failed, UNUSABLE_IDENTITY));
+      return;
+    }
     const due = nowMs + ctx.scenario.broker.connectTimeoutMs;
     clients.timeoutDue[c] = due;
     ctx.events.push(EV_TIMEOUT, c, due);

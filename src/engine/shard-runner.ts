@@ -31,6 +31,8 @@ export interface ShardRunnerOptions {
   runStartMs?: number;
   /** Called once a second with this shard's delta. */
   onSample?: (sample: ShardSample) => void;
+  /** This shard's identity rows (engine/identities.ts loadShardIdentities). */
+  identities?: ShardContext['identities'];
 }
 
 type Missing = { subscriptions: MissingSubscription[]; clients: MissingClient[] };
@@ -51,6 +53,7 @@ export class ShardRunner {
       clock,
       baseDir: opts.baseDir ?? process.cwd(),
       runStartMs: opts.runStartMs ?? clock.now(),
+      identities: opts.identities,
     }));
     const online = initialOnline(opts.scenario);
     this.online0 = Int32Array.from(opts.slices, (s) => Math.max(0, Math.min(s.count, online[s.group] - s.start)));

@@ -1,6 +1,7 @@
 // The shard side of the protocol: executes HostCommands on a ShardRunner and emits HostEvents.
 // Worker threads, agent processes and remote agents all run this; only the transport differs.
 
+import { loadShardIdentities } from '../engine/identities.ts';
 import { ShardRunner } from '../engine/shard-runner.ts';
 import type { HostCommand, HostEvent } from './protocol.ts';
 
@@ -28,6 +29,8 @@ export class ShardServer {
           baseDir: cmd.plan.baseDir,
           runStartMs: cmd.plan.runStartMs,
           onSample: (sample) => this.emit({ type: 'sample', sample }),
+          // Each host reads its own rows, after checking the file is the coordinator's.
+          identities: await loadShardIdentities(cmd.plan.scenario, cmd.plan.slices, cmd.plan.baseDir),
         });
         this.emit({ type: 'prepared' });
         return;

@@ -2,7 +2,7 @@
 // and its streams.
 
 import type { GroupSpec } from './types.ts';
-import { bool, duration, integer, list, name, peek, rate, section, template } from './fields.ts';
+import { bool, duration, integer, list, name, peek, rate, section, template, text } from './fields.ts';
 import type { CrossCheck } from './schema-check.ts';
 import { isRecord, rawProtocol } from './schema-broker.ts';
 import { CLIENT_PLACEHOLDERS, checkPublishEntry, publishEntry, subscribeEntry, willSection } from './schema-streams.ts';
@@ -14,6 +14,11 @@ const MAX_SESSION_EXPIRY_MS = 4_294_967_295_000; // 32-bit seconds on the wire
 
 const countField = integer(1, Number.MAX_SAFE_INTEGER, 'number of clients in the group');
 const clientIdField = template(['i', 'group', 'rand'], 'client id template: {i} index from 0, {group}, {rand:N}');
+/** An identity inventory (`fleetstorm certs` writes one): row i is device i of the group. */
+const identitiesField = text(
+  'identity inventory (.csv or .jsonl, relative to the scenario file): row i gives device i its clientId and optional username, password, cert, key',
+);
+const INVENTORY_FILE = /\.(csv|jsonl)$/i;
 const sessionExpiryField = duration({ wholeSeconds: true, max: MAX_SESSION_EXPIRY_MS }, 'session expiry interval (MQTT 5 only)');
 
 export const groupEntry = section(
@@ -23,6 +28,7 @@ export const groupEntry = section(
     clientId: clientIdField.prefault('{group}-{i}'),
     username: template(CLIENT_PLACEHOLDERS, 'username (template; ${env:NAME} reads the environment)').optional(),
     password: template(CLIENT_PLACEHOLDERS, 'password (template; ${env:NAME} reads the environment)').optional(),
+    identities: identitiesField.optional(),
     keepalive: duration({ wholeSeconds: true, max: MAX_KEEPALIVE_MS }, 'keepalive interval, 0 = off').prefault('60s'),
     clean: bool('clean session / clean start').prefault(true),
     sessionExpiry: sessionExpiryField.prefault('0s'),
@@ -44,6 +50,7 @@ export const groupEntry = section(
   clientId: g.clientId,
   ...(g.username !== undefined ? { username: g.username } : {}),
   ...(g.password !== undefined ? { password: g.password } : {}),
+  ...(g.identities !== undefined ? { identities: { file: g.identities } } : {}),
   keepaliveMs: g.keepalive,
   clean: g.clean,
   sessionExpiryMs: g.sessionExpiry,
@@ -77,9 +84,12 @@ export const checkGroups: CrossCheck = (root, report) => {
     if (expiry !== undefined && expiry > 0 && protocol !== 5) {
       report([...path, 'sessionExpiry'], `needs broker.protocol 5 (it is ${protocol}); use 0s or switch to MQTT 5`);
     }
+    if (typeof group.identities === 'string' && !INVENTORY_FILE.test(group.identities))
+      report([...path, 'identities'], `must name a .csv or .jsonl inventory file, got "${group.identities}"`);
     const count = peek(countField, group.count);
     const clientId = group.clientId === undefined ? '{group}-{i}' : peek(clientIdField, group.clientId);
-    if (count !== undefined && count > 1 && clientId !== undefined) {
+    // With an inventory, client ids come from its rows (checked unique when it is read).
+    if (group.identities === undefined && count !== undefined && count > 1 && clientId !== undefined) {
       const used = placeholdersOf(clientId);
       if (!used.has('i') && !used.has('rand'))
         report([...path, 'clientId'], 'must contain {i} (or {rand:N}) so the clients of the group get distinct ids');

@@ -129,12 +129,22 @@ export interface ReplySpec {
   thinkTimeMs: number;
 }
 
+/** `groups[].identities`: an inventory file whose row i is device i of the group. */
+export interface IdentitiesSpec {
+  /** As written in the scenario: relative to the scenario file (an agent's own directory on agents). */
+  file: string;
+  /** Hex SHA-256 of the file as the coordinator checked it (set by `run` before hosts start); each host refuses a different file. */
+  sha256?: string;
+}
+
 export interface GroupSpec {
   name: string;
   count: number;
   clientId: string; // template
   username?: string; // template (may be a secret)
   password?: string; // template (may be a secret)
+  /** Per-device identities; they override clientId, username and password. */
+  identities?: IdentitiesSpec;
   keepaliveMs: number;
   clean: boolean;
   sessionExpiryMs: number;

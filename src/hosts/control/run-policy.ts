@@ -18,7 +18,7 @@ export interface RunNeeds {
   env: string[];
   /** Broker URLs, `${env:…}` references unresolved. */
   brokers: string[];
-  /** Files the shards read (TLS), as written. */
+  /** Files the shards read (TLS, identity inventories), as written. */
   files: string[];
 }
 
@@ -36,7 +36,10 @@ export function runNeeds(scenario: Scenario, fields: readonly EnvField[]): RunNe
   return {
     env: envNames(fields),
     brokers: scenario.broker.urls,
-    files: [tls?.ca, tls?.cert, tls?.key].filter((f): f is string => typeof f === 'string'),
+    // Identity inventories too: each agent reads its own copy (engine/identities.ts).
+    files: [tls?.ca, tls?.cert, tls?.key, ...scenario.groups.map((g) => g.identities?.file)].filter(
+      (f): f is string => typeof f === 'string',
+    ),
   };
 }
 
