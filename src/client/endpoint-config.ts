@@ -31,16 +31,21 @@ export class EndpointConfig {
   }
 }
 
+/** mqtt://, mqtts://, ws://host:port/path or wss://… → where and how to connect. */
 export function parseEndpoint(raw: string, tlsOptions?: tls.ConnectionOptions): Endpoint {
   const url = new URL(raw);
-  const secure = url.protocol === 'mqtts:';
+  const webSocket = url.protocol === 'ws:' || url.protocol === 'wss:';
+  const secure = url.protocol === 'mqtts:' || url.protocol === 'wss:';
   const endpoint: Endpoint = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port) || (secure ? 8883 : 1883),
+    port: Number(url.port) || DEFAULT_PORTS[url.protocol] || 1883,
   };
   if (secure) endpoint.tls = { ...tlsOptions, servername: tlsOptions?.servername ?? url.hostname };
+  if (webSocket) endpoint.wsUrl = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
   return endpoint;
 }
+
+const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
 
 function loadTls(scenario: Scenario, baseDir: string): tls.ConnectionOptions | undefined {
   const spec = scenario.broker.tls;
