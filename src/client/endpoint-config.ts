@@ -3,6 +3,7 @@
 // the client's local address), so a connect storm neither parses URLs nor touches the disk.
 
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type tls from 'node:tls';
 import type { Scenario } from '../scenario/types.ts';
@@ -40,7 +41,9 @@ export function parseEndpoint(raw: string, tlsOptions?: tls.ConnectionOptions): 
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: Number(url.port) || DEFAULT_PORTS[url.protocol] || 1883,
   };
-  if (secure) endpoint.tls = { ...tlsOptions, servername: tlsOptions?.servername ?? url.hostname };
+  // SNI carries host names only (RFC 6066); Node warns when given an IP address.
+  const servername = tlsOptions?.servername ?? (isIP(endpoint.host) ? undefined : url.hostname);
+  if (secure) endpoint.tls = { ...tlsOptions, ...(servername !== undefined ? { servername } : {}) };
   if (webSocket) endpoint.wsUrl = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
   return endpoint;
 }
