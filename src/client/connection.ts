@@ -1,8 +1,8 @@
-// The lean MQTT connection. One object per simulated device with a handful of fields; the
-// socket's event handlers are module-level functions shared by every connection (read-frames.ts,
-// no closure per client), and timing (keepalive, connect timeouts, publish schedules) lives in
-// the engine's one timer, not here. The engine receives everything through one shared
-// `ConnectionListener`.
+// The lean MQTT connection. One object per simulated device with a handful of fields, over TCP,
+// TLS or WebSocket (websocket.ts); the wire's event handlers are module-level functions shared by
+// every connection (read-frames.ts, no closure per client), and timing (keepalive, connect
+// timeouts, publish schedules) lives in the engine's one timer, not here. The engine receives
+// everything through one shared `ConnectionListener`.
 
 import net from 'node:net';
 import tls from 'node:tls';
@@ -11,7 +11,7 @@ import { InFlightRing } from './in-flight.ts';
 import type { Listener } from './listener.ts';
 import { kConn, onClose, onData, onError, onSecureConnect, onTcpConnect } from './read-frames.ts';
 import { STATE_CLOSING, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, type Receiver, type Wire } from './receiver.ts';
-import { openWebSocket } from './websocket.ts';
+import { openWebSocket, type WebSocketEndpoint } from './websocket.ts';
 
 export type ConnectionListener = Listener<Connection>;
 export { errorReason, wallNowMs } from './read-frames.ts';
@@ -76,11 +76,7 @@ export class Connection extends InFlightRing implements Receiver {
     }
     this.lastWriteMs = nowMs;
     if (endpoint.wsUrl !== undefined) {
-      this.socket = openWebSocket(
-        this,
-        { url: endpoint.wsUrl, secure: endpoint.tls !== undefined, tls: endpoint.tls, localAddress: endpoint.localAddress },
-        connectPacket,
-      );
+      this.socket = openWebSocket(this, endpoint as WebSocketEndpoint, connectPacket);
       return;
     }
     const opts: net.NetConnectOpts = { host: endpoint.host, port: endpoint.port, noDelay: true };

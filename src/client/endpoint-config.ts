@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type tls from 'node:tls';
+import { DEFAULT_PORTS } from '../scenario/fields.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Endpoint } from './connection.ts';
 
@@ -47,8 +48,6 @@ export function parseEndpoint(raw: string, tlsOptions?: tls.ConnectionOptions): 
   if (webSocket) endpoint.wsUrl = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
   return endpoint;
 }
-
-const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
 
 function loadTls(scenario: Scenario, baseDir: string): tls.ConnectionOptions | undefined {
   const spec = scenario.broker.tls;

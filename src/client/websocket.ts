@@ -40,10 +40,10 @@ export class MqttWebSocket extends WebSocket {
   uncork(): void {}
 }
 
+/** What of an `Endpoint` (connection.ts) a WebSocket needs; TLS options present = wss://. */
 export interface WebSocketEndpoint {
   /** ws://host:port/path or wss://… */
-  url: string;
-  secure: boolean;
+  wsUrl: string;
   tls?: tls.ConnectionOptions;
   localAddress?: string;
 }
@@ -58,9 +58,9 @@ export function openWebSocket(conn: Receiver, endpoint: WebSocketEndpoint, conne
     [kConn]: conn,
   };
   if (endpoint.localAddress) options.localAddress = endpoint.localAddress;
-  const ws = new MqttWebSocket(endpoint.url, 'mqtt', options as WebSocket.ClientOptions);
+  const ws = new MqttWebSocket(endpoint.wsUrl, 'mqtt', options as WebSocket.ClientOptions);
   (ws as unknown as Record<symbol, Receiver>)[kConn] = conn;
-  ws.secure = endpoint.secure;
+  ws.secure = endpoint.tls !== undefined;
   ws.connectPacket = connectPacket;
   // The handlers take `this` as the MqttWebSocket (or any Wire); ws types it as a plain WebSocket.
   ws.on('open', onOpen as () => void);

@@ -132,7 +132,8 @@ export function template(allowed: readonly PlaceholderName[], description: strin
 export const topicName = (allowed: readonly PlaceholderName[], description: string) => template(allowed, description, checkTopicName);
 export const topicFilter = (allowed: readonly PlaceholderName[], description: string) => template(allowed, description, checkTopicFilter);
 
-const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
+/** Port of a broker URL that names none, by scheme. */
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
 
 /**
  * `mqtt://host[:port]`, `mqtts://…`, or `ws://host[:port][/path]` / `wss://…` (MQTT over
