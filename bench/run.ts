@@ -3,9 +3,11 @@
 // (bench/reference/run-in-child.ts); the three harnesses take turns per measurement so a slow
 // patch of the machine does not land on one harness only. Prints the table with ratios, checks
 // issue 2's four targets and writes bench/results/latest.json.
-//   npm run bench -- [--n 5000] [--messages 50000] [--rate 5000] [--json] [--profile]
+// The WebSocket cases (bench/fleetstorm/websocket-cases.ts) run after the TCP ones, or alone with
+// --websocket, which merges them into the existing latest.json.
+//   npm run bench -- [--n 5000] [--messages 50000] [--rate 5000] [--json] [--profile] [--websocket]
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +19,7 @@ import type { MeasurementName } from './reference/child.ts';
 import { HARNESS_KEYS, figureRows, formatTable, type AllFigures, type FigureRow, type HarnessKey } from './fleetstorm/figures.ts';
 import { parseOptions, usage, type BenchOptions } from './fleetstorm/options.ts';
 import { PROFILE_ENV, topSelfTime, type AreaRow, type SelfTimeRow } from './fleetstorm/cpu-profile.ts';
+import { formatWebSocketTable, measureWebSocket, type WebSocketFigures } from './fleetstorm/websocket-cases.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
@@ -135,6 +138,33 @@ function printReport(opts: BenchOptions, rows: FigureRow[], figures: AllFigures,
   }
 }
 
+function writeLatest(result: Record<string, unknown>): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const file = path.join(RESULTS_DIR, 'latest.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2) + '\n');
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/** --websocket: only the WebSocket cases, merged into latest.json beside the TCP figures already there. */
+async function websocketOnly(argv: string[], opts: BenchOptions): Promise<void> {
+  const broker = await startMosquitto({ maxQueuedMessages: 0, websockets: true });
+  let ws: WebSocketFigures;
+  try {
+    log(`mosquitto at ${broker.wsUrl} (pid ${broker.pid}); measuring the WebSocket cases …`);
+    ws = await measureWebSocket(broker.wsUrl!, opts, measureInChild, log);
+  } finally {
+    await broker.stop();
+  }
+  const file = path.join(RESULTS_DIR, 'latest.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const websocket = { date: new Date().toISOString(), command: `npm run bench -- ${argv.join(' ')}`, ...ws };
+  writeLatest({ ...previous, websocket });
+  if (opts.json) process.stdout.write(JSON.stringify(websocket, null, 2) + '\n');
+  else console.log(formatWebSocketTable(ws));
+  log(`merged the WebSocket cases into ${path.relative(process.cwd(), file)}`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
@@ -142,12 +172,14 @@ async function main(): Promise<void> {
     return;
   }
   const opts = parseOptions(argv);
+  if (opts.websocket) return websocketOnly(argv, opts);
   const date = new Date().toISOString();
   // maxQueuedMessages 0: mosquitto never drops a queued QoS 1 message, so every run delivers all.
-  const broker = await startMosquitto({ maxQueuedMessages: 0 });
+  const broker = await startMosquitto({ maxQueuedMessages: 0, websockets: true });
   let figures: AllFigures;
   let rows: FigureRow[];
   let brokerVersion: string | undefined;
+  let websocket: WebSocketFigures;
   const profiles: ProfileSummary[] = [];
   try {
     brokerVersion = await probeBrokerVersion(broker.url);
@@ -157,6 +189,7 @@ async function main(): Promise<void> {
     if (opts.profile) {
       for (const r of rows) if (r.met === false && CPU_ROWS[r.metric]) profiles.push(await profile(broker.url, CPU_ROWS[r.metric], opts));
     }
+    websocket = await measureWebSocket(broker.wsUrl!, opts, measureInChild, log);
   } finally {
     await broker.stop();
   }
@@ -177,13 +210,15 @@ async function main(): Promise<void> {
     allTargetsMet: rows.every((r) => r.met !== false),
     figures,
     profiles,
+    websocket,
   };
-  mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, 'latest.json');
-  writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2) + '\n');
-  renameSync(`${file}.tmp`, file);
+  const file = writeLatest(result);
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else printReport(opts, rows, figures, profiles);
+  else {
+    printReport(opts, rows, figures, profiles);
+    console.log('');
+    console.log(formatWebSocketTable(websocket));
+  }
   log(`written ${path.relative(process.cwd(), file)}`);
 }
 

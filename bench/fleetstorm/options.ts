@@ -8,6 +8,7 @@ export interface BenchOptions {
   publishers: number;
   json: boolean;
   profile: boolean;
+  websocket: boolean;
 }
 
 interface OptionSpec {
@@ -25,6 +26,12 @@ const OPTIONS: OptionSpec[] = [
   { name: 'publishers', kind: 'number', fallback: 100, help: 'fleetstorm publishing clients sharing the rate (references use one)' },
   { name: 'json', kind: 'flag', fallback: false, help: 'print the result as JSON instead of the table' },
   { name: 'profile', kind: 'flag', fallback: false, help: 'CPU-profile each fleetstorm CPU measurement that misses its target' },
+  {
+    name: 'websocket',
+    kind: 'flag',
+    fallback: false,
+    help: 'only the WebSocket cases (ws:// RSS and QoS 1 CPU, fleetstorm and MQTT.js), merged into latest.json',
+  },
 ];
 
 export function usage(): string {

@@ -30,6 +30,11 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Adds one mqtts:// listener with these files. */
   tls?: MosquittoTlsOptions;
+  /**
+   * Adds one MQTT-over-WebSocket listener (`protocol websockets`, ws://host:port/mqtt; mosquitto
+   * serves any path), and with `tls` a second one speaking wss:// with the same files.
+   */
+  websockets?: boolean;
   /** Raw lines appended at the end, for anything not covered above. */
   extraConfig?: string[];
   /** Log connections and information messages too (noisy under load). Default false. */
@@ -45,6 +50,8 @@ export interface MosquittoLayout {
   host: string;
   plainPorts: number[];
   tlsPort?: number;
+  wsPort?: number;
+  wssPort?: number;
   passwordFile?: string;
   /** When true the config pins `user root`, else mosquitto would drop to its own user and lose
    * write access to the temp dir it was given. */
@@ -91,6 +98,18 @@ export function renderMosquittoConfig(opts: MosquittoOptions, layout: MosquittoL
   if (opts.tls && layout.tlsPort !== undefined) {
     lines.push(
       ...listenerLines(layout.tlsPort),
+      `cafile ${opts.tls.ca}`,
+      `certfile ${opts.tls.cert}`,
+      `keyfile ${opts.tls.key}`,
+      `require_certificate ${opts.tls.requireClientCert ? 'true' : 'false'}`,
+    );
+  }
+  // Mosquitto 2.0.11 refuses to start with websockets listeners only: a plain one always comes first.
+  if (layout.wsPort !== undefined) lines.push(...listenerLines(layout.wsPort), 'protocol websockets');
+  if (opts.tls && layout.wssPort !== undefined) {
+    lines.push(
+      ...listenerLines(layout.wssPort),
+      'protocol websockets',
       `cafile ${opts.tls.ca}`,
       `certfile ${opts.tls.cert}`,
       `keyfile ${opts.tls.key}`,

@@ -22,6 +22,9 @@ export interface MosquittoHandle {
   /** Present when `tls` was given. */
   tlsUrl?: string;
   tlsPort?: number;
+  /** Present when `websockets` was given: ws://host:N/mqtt (and wss:// with `tls` too). */
+  wsUrl?: string;
+  wssUrl?: string;
   /** PID of the current process (changes on restart). */
   readonly pid: number;
   /** Temp dir holding the config, password file and persistence database. */
@@ -98,7 +101,7 @@ async function terminate(proc: Running, signal: NodeJS.Signals): Promise<void> {
 }
 
 async function waitUntilListening(proc: Running, layout: MosquittoLayout, timeoutMs: number): Promise<void> {
-  const ports = [...layout.plainPorts, ...(layout.tlsPort !== undefined ? [layout.tlsPort] : [])];
+  const ports = [layout.plainPorts, layout.tlsPort, layout.wsPort, layout.wssPort].flat().filter((p) => p !== undefined);
   try {
     for (const port of ports) {
       await waitForPort(port, { host: layout.host, timeoutMs, abortReason: proc.exitReason });
@@ -129,13 +132,17 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
   let proc!: Running;
   // A free port can be taken between choosing it and mosquitto binding it; choose again then.
   for (let attempt = 1; ; attempt++) {
-    const ports = await findFreePorts(plainCount + (opts.tls ? 1 : 0), host);
+    const wsCount = opts.websockets ? (opts.tls ? 2 : 1) : 0;
+    const ports = await findFreePorts(plainCount + (opts.tls ? 1 : 0) + wsCount, host);
+    const wsAt = plainCount + (opts.tls ? 1 : 0);
     layout = {
       dir,
       host,
       passwordFile,
       plainPorts: ports.slice(0, plainCount),
       tlsPort: opts.tls ? ports[plainCount] : undefined,
+      wsPort: wsCount > 0 ? ports[wsAt] : undefined,
+      wssPort: wsCount > 1 ? ports[wsAt + 1] : undefined,
       runningAsRoot: process.getuid?.() === 0,
     };
     writeFileSync(configFile, renderMosquittoConfig(opts, layout));
@@ -144,7 +151,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
       await waitUntilListening(proc, layout, timeoutMs);
       break;
     } catch (err) {
-      const portTaken = /address already in use/i.test(proc.stderr());
+      const portTaken = /address already in use|unable to create websockets listener/i.test(proc.stderr());
       if (!portTaken || attempt >= START_ATTEMPTS) {
         rmSync(dir, { recursive: true, force: true });
         throw err;
@@ -161,6 +168,8 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     ports: layout.plainPorts,
     tlsUrl: layout.tlsPort !== undefined ? `mqtts://${host}:${layout.tlsPort}` : undefined,
     tlsPort: layout.tlsPort,
+    ...(layout.wsPort !== undefined ? { wsUrl: `ws://${host}:${layout.wsPort}/mqtt` } : {}),
+    ...(layout.wssPort !== undefined ? { wssUrl: `wss://${host}:${layout.wssPort}/mqtt` } : {}),
     get pid() {
       return proc.child.pid ?? -1;
     },

@@ -4,6 +4,8 @@ import { startEmbeddedBroker } from './embedded.ts';
 export interface ServeBrokerOptions {
   port?: number;
   host?: string;
+  /** Also serve MQTT over WebSocket on this port (0 = a free one). */
+  wsPort?: number;
   /** Where status lines go; stderr by default so stdout stays clean for scripts. */
   log?: (line: string) => void;
   /** How often the connection count is checked (printed only when it changed). */
@@ -15,8 +17,9 @@ export interface ServeBrokerOptions {
 /** Runs the embedded broker until `signal` aborts, then closes it cleanly. */
 export async function serveBroker(opts: ServeBrokerOptions = {}): Promise<void> {
   const log = opts.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const broker = await startEmbeddedBroker({ port: opts.port ?? 0, host: opts.host });
-  log(`fleetstorm broker listening on ${broker.url} (aedes, MQTT 3.1.1); Ctrl-C stops it`);
+  const broker = await startEmbeddedBroker({ port: opts.port ?? 0, host: opts.host, wsPort: opts.wsPort });
+  const also = broker.wsUrl ? ` and ${broker.wsUrl}` : '';
+  log(`fleetstorm broker listening on ${broker.url}${also} (aedes, MQTT 3.1.1); Ctrl-C stops it`);
 
   let lastCount = 0;
   const stats = setInterval(() => {

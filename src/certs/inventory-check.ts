@@ -37,7 +37,10 @@ export async function checkInventories(scenario: Scenario, baseDir: string): Pro
       const short = checkInventorySize({ file: shown(file), rows: scan.rows }, group.count);
       if (short) issues.push({ path: at, message: short });
       if (scan.uses.cert > 0 && !tls && scenario.broker.urls.length > 0)
-        issues.push({ path: at, message: `${scan.uses.cert} rows hold a client certificate, but no broker URL uses TLS (mqtts://)` });
+        issues.push({
+          path: at,
+          message: `${scan.uses.cert} rows hold a client certificate, but no broker URL uses TLS (mqtts:// or wss://)`,
+        });
       group.identities.sha256 = scan.sha256;
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;

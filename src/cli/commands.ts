@@ -106,6 +106,11 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'address to listen on (0.0.0.0 to serve other machines)',
         default: { text: '127.0.0.1', value: '127.0.0.1' },
       },
+      {
+        flags: '--ws-port <n>',
+        help: 'also serve MQTT over WebSocket (ws://host:n/mqtt) on this port (0 = a free one)',
+        parse: whole(0, 65535),
+      },
     ],
     run: lazy(async () => (await import('./broker.ts')).brokerCommand),
   },

@@ -1,16 +1,17 @@
-// The lean MQTT connection. One object per simulated device with a handful of fields; the
-// socket's event handlers are module-level functions shared by every connection (read-frames.ts,
-// no closure per client), and timing (keepalive, connect timeouts, publish schedules) lives in
-// the engine's one timer, not here. The engine receives everything through one shared
-// `ConnectionListener`.
+// The lean MQTT connection. One object per simulated device with a handful of fields, over TCP,
+// TLS or WebSocket (websocket.ts); the wire's event handlers are module-level functions shared by
+// every connection (read-frames.ts, no closure per client), and timing (keepalive, connect
+// timeouts, publish schedules) lives in the engine's one timer, not here. The engine receives
+// everything through one shared `ConnectionListener`.
 
 import net from 'node:net';
 import tls from 'node:tls';
 import { PINGREQ, DISCONNECT, PT_PUBLISH, frameLength, encodeAck } from './fast-codec.ts';
 import { InFlightRing } from './in-flight.ts';
 import type { Listener } from './listener.ts';
-import { kConn, onClose, onData, onError } from './read-frames.ts';
-import { STATE_CLOSING, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, type Receiver } from './receiver.ts';
+import { kConn, onClose, onData, onError, onSecureConnect, onTcpConnect } from './read-frames.ts';
+import { STATE_CLOSING, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, type Receiver, type Wire } from './receiver.ts';
+import { openWebSocket, type WebSocketEndpoint } from './websocket.ts';
 
 export type ConnectionListener = Listener<Connection>;
 export { errorReason, wallNowMs } from './read-frames.ts';
@@ -22,12 +23,14 @@ export interface Endpoint {
   port: number;
   tls?: tls.ConnectionOptions;
   localAddress?: string;
+  /** ws:// or wss:// URL (path included) when the endpoint speaks MQTT over WebSocket. */
+  wsUrl?: string;
 }
 
 const frameHeader = new Int32Array(1);
 
 export class Connection extends InFlightRing implements Receiver {
-  socket: net.Socket | null = null;
+  socket: Wire | null = null;
   state = STATE_IDLE;
   /** Bytes of an incomplete frame carried over to the next chunk. */
   partial: Buffer | null = null;
@@ -38,6 +41,10 @@ export class Connection extends InFlightRing implements Receiver {
   endpoint = 0;
   /** The broker kept our session (CONNACK session present). */
   sessionPresent = false;
+  /** Wall-clock ms of this attempt's TCP connect, TLS handshake, WebSocket upgrade; 0 = not (yet) reached. */
+  tcpAt = 0;
+  tlsAt = 0;
+  wsAt = 0;
 
   constructor(
     readonly listener: ConnectionListener,
@@ -55,27 +62,36 @@ export class Connection extends InFlightRing implements Receiver {
   }
 
   /**
-   * Opens the socket and sends CONNECT right away (Node queues it until the socket is up).
-   * `tlsExtra`: this device's own TLS options (client certificate and key), over the endpoint's.
+   * Opens the socket and sends CONNECT right away (Node queues it until the socket is up; a
+   * WebSocket sends it once the upgrade completes). `tlsExtra`: this device's own TLS options
+   * (client certificate and key), over the endpoint's.
    */
   open(endpoint: Endpoint, connectPacket: Buffer, nowMs: number, tlsExtra?: tls.ConnectionOptions): void {
-    const opts: net.NetConnectOpts = { host: endpoint.host, port: endpoint.port, noDelay: true };
-    if (endpoint.localAddress) opts.localAddress = endpoint.localAddress;
-    const socket = endpoint.tls ? tls.connect({ ...endpoint.tls, ...tlsExtra, ...opts } as tls.ConnectionOptions) : net.connect(opts);
-    (socket as unknown as Record<symbol, Connection>)[kConn] = this;
-    socket.on('data', onData);
-    socket.on('error', onError);
-    socket.on('close', onClose);
-    this.socket = socket;
     this.state = STATE_CONNECTING;
     this.closeReason = null;
     this.partial = null;
+    this.tcpAt = this.tlsAt = this.wsAt = 0;
     if (!this.persistent) {
       this.ringHead = 0;
       this.ringCount = 0;
     }
-    socket.write(connectPacket);
     this.lastWriteMs = nowMs;
+    if (endpoint.wsUrl !== undefined) {
+      const wsEndpoint = tlsExtra && endpoint.tls ? { ...endpoint, tls: { ...endpoint.tls, ...tlsExtra } } : endpoint;
+      this.socket = openWebSocket(this, wsEndpoint as WebSocketEndpoint, connectPacket);
+      return;
+    }
+    const opts: net.NetConnectOpts = { host: endpoint.host, port: endpoint.port, noDelay: true };
+    if (endpoint.localAddress) opts.localAddress = endpoint.localAddress;
+    const socket = endpoint.tls ? tls.connect({ ...endpoint.tls, ...tlsExtra, ...opts } as tls.ConnectionOptions) : net.connect(opts);
+    (socket as unknown as Record<symbol, Connection>)[kConn] = this;
+    socket.on('connect', onTcpConnect);
+    if (endpoint.tls) socket.on('secureConnect', onSecureConnect);
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    this.socket = socket;
+    socket.write(connectPacket);
   }
 
   /**

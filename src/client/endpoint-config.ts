@@ -3,8 +3,10 @@
 // the client's local address), so a connect storm neither parses URLs nor touches the disk.
 
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type tls from 'node:tls';
+import { DEFAULT_PORTS } from '../scenario/fields.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Endpoint } from './connection.ts';
 
@@ -31,14 +33,19 @@ export class EndpointConfig {
   }
 }
 
+/** mqtt://, mqtts://, ws://host:port/path or wss://… → where and how to connect. */
 export function parseEndpoint(raw: string, tlsOptions?: tls.ConnectionOptions): Endpoint {
   const url = new URL(raw);
-  const secure = url.protocol === 'mqtts:';
+  const webSocket = url.protocol === 'ws:' || url.protocol === 'wss:';
+  const secure = url.protocol === 'mqtts:' || url.protocol === 'wss:';
   const endpoint: Endpoint = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
-    port: Number(url.port) || (secure ? 8883 : 1883),
+    port: Number(url.port) || DEFAULT_PORTS[url.protocol] || 1883,
   };
-  if (secure) endpoint.tls = { ...tlsOptions, servername: tlsOptions?.servername ?? url.hostname };
+  // SNI carries host names only (RFC 6066); Node warns when given an IP address.
+  const servername = tlsOptions?.servername ?? (isIP(endpoint.host) ? undefined : url.hostname);
+  if (secure) endpoint.tls = { ...tlsOptions, ...(servername !== undefined ? { servername } : {}) };
+  if (webSocket) endpoint.wsUrl = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
   return endpoint;
 }
 

@@ -1,7 +1,7 @@
 // The socket's event handlers: module-level functions shared by every connection (no closure per
 // client). `onData` cuts each chunk into frames, hands them to the listener, and writes the acks
 // it owes in one batch per chunk.
-import net from 'node:net';
+import type net from 'node:net';
 import tls from 'node:tls';
 import { flushAcks, queueAck, resetAcks } from './ack-batch.ts';
 import {
@@ -20,7 +20,7 @@ import {
   subackReason,
 } from './fast-codec.ts';
 import { onFinalAck, onPubrec } from './publish-acks.ts';
-import { STATE_CLOSING, STATE_CONNECTED, STATE_IDLE, type Receiver } from './receiver.ts';
+import { STATE_CLOSING, STATE_CONNECTED, STATE_IDLE, type Receiver, type Wire } from './receiver.ts';
 
 /** The socket property that leads back to its connection. */
 export const kConn = Symbol('fleetstorm.connection');
@@ -32,8 +32,18 @@ export function wallNowMs(): number {
   return wallOrigin + performance.now();
 }
 
-function connOf(socket: net.Socket): Receiver {
-  return (socket as unknown as Record<symbol, Receiver>)[kConn];
+export function connOf(socket: object): Receiver {
+  return (socket as Record<symbol, Receiver>)[kConn];
+}
+
+/** The TCP connection is up (for mqtts:// and wss:// too, before the TLS handshake). */
+export function onTcpConnect(this: net.Socket): void {
+  connOf(this).tcpAt = wallNowMs();
+}
+
+/** The TLS handshake is done. */
+export function onSecureConnect(this: tls.TLSSocket): void {
+  connOf(this).tlsAt = wallNowMs();
 }
 
 export function onError(this: net.Socket, err: NodeJS.ErrnoException): void {
@@ -42,7 +52,7 @@ export function onError(this: net.Socket, err: NodeJS.ErrnoException): void {
   conn.closeReason ??= errorReason(err, this instanceof tls.TLSSocket);
 }
 
-export function onClose(this: net.Socket): void {
+export function onClose(this: Wire): void {
   const conn = connOf(this);
   const wasClosing = conn.state === STATE_CLOSING;
   const reason = wasClosing ? conn.closeReason : (conn.closeReason ?? 'conn:closed-by-broker');
@@ -59,7 +69,7 @@ export function errorReason(err: NodeJS.ErrnoException, isTls: boolean): string 
   return `tcp:${code}`;
 }
 
-export function onData(this: net.Socket, chunk: Buffer): void {
+export function onData(this: Wire, chunk: Buffer): void {
   const conn = connOf(this);
   let buf = chunk;
   if (conn.partial !== null) {

@@ -52,8 +52,9 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
     groups[g.name] = steadySummary(totals, exactSeconds, fallback, {});
   }
   const total = mergeGroupTotals(groupTotals, Math.max(0, ...timeline.map((p) => p.connected)));
-  const histograms = {} as Record<LatencyName, string>;
+  const histograms = {} as Result['histograms'];
   for (const name of LATENCY_NAMES) histograms[name] = mergeEncoded(groupTotals.map((t) => t.histograms[name]));
+  if (total.connectParts) histograms.connectParts = total.connectParts;
   const summary = steadySummary(total, exactSeconds, fromSamples.all, fromSamples.seconds > 0 ? { endToEnd: fromSamples.endToEnd } : {});
 
   return {

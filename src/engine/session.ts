@@ -112,6 +112,7 @@ export class Session implements ConnectionListener {
     counters.succeeded++;
     counters.connectionOpened();
     ctx.metrics.recordConnect(g.index, now - clients.connectStart[c]);
+    ctx.metrics.recordConnectParts(g.index, clients.connectStart[c], conn.tcpAt, conn.tlsAt, conn.wsAt, now);
     if (clients.lostAt[c] > 0) {
       counters.reconnects++;
       this.hooks.reconnected(c, now - clients.lostAt[c]);

@@ -13,7 +13,14 @@ export interface CohortRecord {
   reconnected: number;
   gap: Histogram;
 }
-import { createLatencyHistograms, groupTotalsOf, type GroupTotals, type LatencyHistograms } from '../metrics/summary.ts';
+import {
+  createLatencyHistograms,
+  groupTotalsOf,
+  recordConnectParts,
+  type ConnectPartHistograms,
+  type GroupTotals,
+  type LatencyHistograms,
+} from '../metrics/summary.ts';
 import type { Sample } from '../metrics/sample.ts';
 import { TimelineSampler } from '../metrics/timeline.ts';
 import type { Fleet } from './fleet.ts';
@@ -32,6 +39,8 @@ export function closedSecond(elapsedMs: number): number {
 export class ShardMetrics {
   readonly counters: GroupCounters[];
   readonly histograms: LatencyHistograms[];
+  /** Per group: where connect time went (TCP, TLS, WebSocket upgrade, CONNACK), parts made on first use. */
+  readonly connectParts: ConnectPartHistograms[];
   /** Published QoS>0 messages per group (those that expect an ack). */
   readonly publishedNeedingAck: number[];
   private readonly e2eSecond: Histogram = createLatencyHistogram();
@@ -59,6 +68,7 @@ export class ShardMetrics {
   ) {
     this.counters = fleet.groups.map(() => new GroupCounters());
     this.histograms = fleet.groups.map(() => createLatencyHistograms());
+    this.connectParts = fleet.groups.map(() => ({}));
     this.publishedNeedingAck = fleet.groups.map(() => 0);
     this.steadyPublished = fleet.groups.map(() => 0);
     this.here = fleet.groups.map((_, g) => groupsHere.includes(g));
@@ -75,6 +85,11 @@ export class ShardMetrics {
   recordConnect(group: number, ms: number): void {
     recordMicros(this.histograms[group].connect, ms * 1000);
     recordMicros(this.connectSecond, ms * 1000);
+  }
+
+  /** One attempt's connect time in parts (timestamps from the connection; 0 = step not taken). */
+  recordConnectParts(group: number, startMs: number, tcpAt: number, tlsAt: number, wsAt: number, nowMs: number): void {
+    recordConnectParts(this.connectParts[group], startMs, tcpAt, tlsAt, wsAt, nowMs);
   }
 
   /** Gap from losing a connection (or being moved) to CONNACK again. */
@@ -184,7 +199,7 @@ export class ShardMetrics {
     // report those too, or a fleet split over hosts would undercount what should arrive.
     for (let g = 0; g < this.counters.length; g++) {
       if (!this.here[g] && this.counters[g].expected === 0) continue;
-      const totals = groupTotalsOf(this.counters[g], this.histograms[g]);
+      const totals = groupTotalsOf(this.counters[g], this.histograms[g], this.connectParts[g]);
       // Owed deliveries (the only ones in received and the end-to-end histogram) are exactly those
       // due inside the steady window, so the window's own record is exact, not sampled by seconds.
       if (this.steadyStarted)

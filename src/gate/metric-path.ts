@@ -3,7 +3,7 @@
 // Resolving a path yields its kind (which decides the units it accepts) and a reader that takes
 // the value out of a Summary.
 
-import type { LatencySummary, Summary } from '../result/types.ts';
+import { CONNECT_PARTS, type LatencySummary, type Summary } from '../result/types.ts';
 
 export type MetricKind = 'latency' | 'count' | 'ratio' | 'rate';
 
@@ -53,6 +53,7 @@ export function resolveMetricPath(raw: string, groupNames: readonly string[]): R
   if (!head) return { ok: false, message: 'empty metric path' };
 
   if ((LATENCY_METRICS as readonly string[]).includes(head)) return latencyRef(head, rest, group);
+  if (head === 'connectParts') return connectPartRef(rest, group);
   if (head === 'errors') {
     const reason = rest.join('.');
     if (!reason) return { ok: false, message: 'expected errors.total or errors.<reason>' };
@@ -61,7 +62,7 @@ export function resolveMetricPath(raw: string, groupNames: readonly string[]): R
   }
   const fields = SECTION_FIELDS[head];
   if (!fields) {
-    const known = [...LATENCY_METRICS, ...Object.keys(SECTION_FIELDS), 'errors'];
+    const known = [...LATENCY_METRICS, ...Object.keys(SECTION_FIELDS), 'errors', 'connectParts'];
     return { ok: false, message: `unknown metric '${head}'${suggest(head, known)}` };
   }
   const [field, ...extra] = rest;
@@ -97,6 +98,26 @@ function latencyRef(name: string, rest: string[], group: string | undefined): Re
     return l.count === 0 ? null : l[stat as keyof LatencySummary];
   };
   return { ok: true, ref: { path: `latencyMs.${name}.${stat}`, group, kind, read } };
+}
+
+/** `connectParts.<tcp|tls|wsUpgrade|connack>.<stat>`: no data (null) when the transport has no such part. */
+function connectPartRef(rest: string[], group: string | undefined): Resolved {
+  const [part, ...stat] = rest;
+  if (!part || !(CONNECT_PARTS as readonly string[]).includes(part))
+    return {
+      ok: false,
+      message: `unknown connect part '${part ?? ''}'${suggest(part ?? '', CONNECT_PARTS)}; one of ${CONNECT_PARTS.join(', ')}`,
+    };
+  const resolved = latencyRef(part, stat, group);
+  if (!resolved.ok) return resolved;
+  const { kind } = resolved.ref;
+  const read = (s: Summary): number | null => {
+    const l = s.latencyMs.connectParts?.[part as keyof NonNullable<Summary['latencyMs']['connectParts']>];
+    if (!l) return kind === 'count' ? 0 : null;
+    if (stat[0] === 'count') return l.count;
+    return l.count === 0 ? null : l[stat[0] as keyof LatencySummary];
+  };
+  return { ok: true, ref: { path: `latencyMs.connectParts.${part}.${stat[0]}`, group, kind, read } };
 }
 
 /** Picks the summary a ref points at: the run-wide one or a group's. */

@@ -2,12 +2,12 @@
 // coordinator needs: counts add, errors add, histograms add bucket by bucket and are summarised
 // only afterwards. Percentiles are never averaged.
 
-import type { LatencyName, Summary } from '../result/types.ts';
-import { LATENCY_NAMES } from '../result/types.ts';
+import type { ConnectPart, LatencyName, Summary } from '../result/types.ts';
+import { CONNECT_PARTS, LATENCY_NAMES } from '../result/types.ts';
 import type { CounterValues, ErrorCounts, GroupCounters } from './counters.ts';
 import { addCounters, addErrors, errorsToRecord, snapshotCounters, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';
-import { createLatencyHistogram, encodeHistogram, mergeEncoded, summarize, summarizeEncoded } from './histogram.ts';
+import { createLatencyHistogram, encodeHistogram, mergeEncoded, recordMicros, summarize, summarizeEncoded } from './histogram.ts';
 import { mergeSteadyRecords, type SteadyCounts, type SteadyRecord } from './steady.ts';
 
 export type LatencyHistograms = Record<LatencyName, Histogram>;
@@ -23,6 +23,57 @@ export function createLatencyHistograms(): LatencyHistograms {
   };
 }
 
+/** Connect-time parts, created on first use (a run over plain TCP never has tls or wsUpgrade). */
+export type ConnectPartHistograms = Partial<Record<ConnectPart, Histogram>>;
+export type EncodedConnectParts = Partial<Record<ConnectPart, string>>;
+
+/**
+ * Records one successful attempt's parts: `startMs` (CONNECT queued) → `tcpAt` → `tlsAt` →
+ * `wsAt` → `nowMs` (CONNACK), each 0 when the transport has no such step. The parts add up to
+ * `nowMs − startMs`, the attempt's connect time. Nothing is recorded without a TCP timestamp
+ * (or with one from another clock).
+ */
+export function recordConnectParts(
+  parts: ConnectPartHistograms,
+  startMs: number,
+  tcpAt: number,
+  tlsAt: number,
+  wsAt: number,
+  nowMs: number,
+): void {
+  if (!(tcpAt >= startMs && tcpAt <= nowMs)) return;
+  recordMicros((parts.tcp ??= createLatencyHistogram()), (tcpAt - startMs) * 1000);
+  let from = tcpAt;
+  if (tlsAt > 0) {
+    recordMicros((parts.tls ??= createLatencyHistogram()), (tlsAt - from) * 1000);
+    from = tlsAt;
+  }
+  if (wsAt > 0) {
+    recordMicros((parts.wsUpgrade ??= createLatencyHistogram()), (wsAt - from) * 1000);
+    from = wsAt;
+  }
+  recordMicros((parts.connack ??= createLatencyHistogram()), (nowMs - from) * 1000);
+}
+
+export function encodeConnectParts(parts: ConnectPartHistograms): EncodedConnectParts | undefined {
+  const out: EncodedConnectParts = {};
+  for (const name of CONNECT_PARTS) {
+    const h = parts[name];
+    if (h && h.totalCount > 0) out[name] = encodeHistogram(h);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Adds the parts of several totals; undefined when none has any. */
+export function mergeConnectParts(list: readonly (EncodedConnectParts | undefined)[]): EncodedConnectParts | undefined {
+  const out: EncodedConnectParts = {};
+  for (const name of CONNECT_PARTS) {
+    const encoded = list.map((p) => p?.[name] ?? '').filter((e) => e !== '');
+    if (encoded.length > 0) out[name] = mergeEncoded(encoded);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 /** One group's final figures on one host, in a form that travels (plain JSON) and merges exactly. */
 export interface GroupTotals {
   counters: CounterValues;
@@ -33,14 +84,18 @@ export interface GroupTotals {
   histograms: Record<LatencyName, string>;
   /** Figures of the messages whose intended send time lies in the steady window, when the engine records them. */
   steady?: SteadyRecord;
+  /** Connect-time parts (HdrHistogram compressed base64, microseconds), those that were used. */
+  connectParts?: EncodedConnectParts;
 }
 
-export function groupTotalsOf(counters: GroupCounters, histograms: LatencyHistograms): GroupTotals {
+export function groupTotalsOf(counters: GroupCounters, histograms: LatencyHistograms, parts: ConnectPartHistograms = {}): GroupTotals {
+  const connectParts = encodeConnectParts(parts);
   return {
     counters: snapshotCounters(counters),
     peakConcurrent: counters.peakConcurrent,
     errors: errorsToRecord(counters.errors),
     histograms: encodeAll(histograms),
+    ...(connectParts ? { connectParts } : {}),
   };
 }
 
@@ -71,7 +126,8 @@ export function mergeGroupTotals(list: readonly GroupTotals[], timelinePeak?: nu
   const histograms = {} as Record<LatencyName, string>;
   for (const name of LATENCY_NAMES) histograms[name] = mergeEncoded(list.map((t) => t.histograms[name]));
   const steady = mergeSteadyRecords(list.map((t) => t.steady));
-  return { counters, peakConcurrent: peak, errors, histograms, ...(steady ? { steady } : {}) };
+  const connectParts = mergeConnectParts(list.map((t) => t.connectParts));
+  return { counters, peakConcurrent: peak, errors, histograms, ...(steady ? { steady } : {}), ...(connectParts ? { connectParts } : {}) };
 }
 
 function rate(count: number, seconds: number): number {
@@ -94,6 +150,7 @@ export function buildSummary(
     peakConcurrent: number;
     errors: ErrorCounts;
     histograms: Record<LatencyName, string | Histogram>;
+    connectParts?: EncodedConnectParts;
   },
   steady: SteadyCounts | null,
   steadyLatency: Partial<Record<LatencyName, string>> = {},
@@ -105,6 +162,14 @@ export function buildSummary(
   for (const name of LATENCY_NAMES) {
     const h = steadyLatency[name] ?? totals.histograms[name];
     latencyMs[name] = typeof h === 'string' ? summarizeEncoded(h) : summarize(h);
+  }
+  if (totals.connectParts) {
+    const parts: NonNullable<Summary['latencyMs']['connectParts']> = {};
+    for (const name of CONNECT_PARTS) {
+      const encoded = totals.connectParts[name];
+      if (encoded) parts[name] = summarizeEncoded(encoded);
+    }
+    latencyMs.connectParts = parts;
   }
   return {
     connections: {

@@ -21,6 +21,14 @@ export interface LatencySummary {
 export type LatencyName = 'connect' | 'subscribe' | 'publishAck' | 'endToEnd' | 'reconnect' | 'commandRoundTrip';
 export const LATENCY_NAMES: readonly LatencyName[] = ['connect', 'subscribe', 'publishAck', 'endToEnd', 'reconnect', 'commandRoundTrip'];
 
+/**
+ * Where `connect` time goes, one attempt at a time: TCP connect, TLS handshake (mqtts://, wss://),
+ * WebSocket upgrade (ws://, wss://), then CONNACK; the parts of an attempt add up to its connect
+ * time. A part appears only when some connection went through it.
+ */
+export type ConnectPart = 'tcp' | 'tls' | 'wsUpgrade' | 'connack';
+export const CONNECT_PARTS: readonly ConnectPart[] = ['tcp', 'tls', 'wsUpgrade', 'connack'];
+
 export interface Summary {
   connections: {
     attempted: number;
@@ -66,7 +74,7 @@ export interface Summary {
     publishedPerSec: number;
     receivedPerSec: number;
   };
-  latencyMs: Record<LatencyName, LatencySummary>;
+  latencyMs: Record<LatencyName, LatencySummary> & { connectParts?: Partial<Record<ConnectPart, LatencySummary>> };
   /** e.g. "connack:not-authorized", "tcp:ECONNREFUSED" → count */
   errors: Record<string, number>;
   /** Commands with a reply (present when the group sent any): noReply = sent − replied − late. */
@@ -171,7 +179,7 @@ export interface Result {
   groups: Record<string, Summary>;
   timeline: TimelinePoint[];
   /** HdrHistogram compressed base64, values in microseconds. */
-  histograms: Record<LatencyName, string>;
+  histograms: Record<LatencyName, string> & { connectParts?: Partial<Record<ConnectPart, string>> };
   thresholds: ThresholdResult[];
   /** Set when a threshold with abortOnFail stopped the run: its expression and ms since the run started. */
   aborted?: { threshold: string; atMs: number };

@@ -132,9 +132,13 @@ export function template(allowed: readonly PlaceholderName[], description: strin
 export const topicName = (allowed: readonly PlaceholderName[], description: string) => template(allowed, description, checkTopicName);
 export const topicFilter = (allowed: readonly PlaceholderName[], description: string) => template(allowed, description, checkTopicFilter);
 
-const DEFAULT_PORTS: Record<string, number> = { 'mqtt:': 1883, 'mqtts:': 8883 };
+/** Port of a broker URL that names none, by scheme. */
+export const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'mqtt:': 1883, 'mqtts:': 8883, 'ws:': 80, 'wss:': 443 };
 
-/** `mqtt://host[:port]` or `mqtts://…`, normalised to carry its port. */
+/**
+ * `mqtt://host[:port]`, `mqtts://…`, or `ws://host[:port][/path]` / `wss://…` (MQTT over
+ * WebSocket, where the path matters: /mqtt for most brokers), normalised to carry its port.
+ */
 export function parseBrokerUrl(v: unknown): Parsed<string> {
   if (typeof v !== 'string') return fail(`must be a URL string, got ${describeValue(v)}`);
   let url: URL;
@@ -143,15 +147,20 @@ export function parseBrokerUrl(v: unknown): Parsed<string> {
   } catch {
     return fail(`must be a URL like mqtt://127.0.0.1:1883, got ${describeValue(v)}`);
   }
-  if (!(url.protocol in DEFAULT_PORTS)) return fail(`must start with mqtt:// or mqtts://, got ${describeValue(v)}`);
+  if (!(url.protocol in DEFAULT_PORTS)) return fail(`must start with mqtt://, mqtts://, ws:// or wss://, got ${describeValue(v)}`);
   if (!url.hostname) return fail(`must name a host, got ${describeValue(v)}`);
   if (url.username || url.password) return fail('must not carry credentials; use the group username and password');
+  const host = `${url.protocol}//${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`;
+  if (url.protocol === 'ws:' || url.protocol === 'wss:') {
+    if (url.hash) return fail(`must not have a #fragment, got ${describeValue(v)}`);
+    return ok(`${host}${url.pathname}${url.search}`);
+  }
   if ((url.pathname && url.pathname !== '/') || url.search || url.hash)
     return fail(`must not have a path or query, got ${describeValue(v)}`);
-  return ok(`${url.protocol}//${url.hostname}:${url.port || DEFAULT_PORTS[url.protocol]}`);
+  return ok(host);
 }
 
-export const brokerUrl = (description: string) => leaf(parseBrokerUrl, { type: 'string', pattern: '^mqtts?://', description });
+export const brokerUrl = (description: string) => leaf(parseBrokerUrl, { type: 'string', pattern: '^(mqtts?|wss?)://', description });
 
 /** One `sourceAddresses` entry, already expanded. */
 export const addressRange = (description: string) =>

@@ -14,19 +14,19 @@ const tlsSection = section(
     rejectUnauthorized: bool('verify the broker certificate').prefault(true),
     servername: text('TLS server name (SNI) when it differs from the URL host').optional(),
   },
-  'TLS settings for mqtts:// endpoints',
+  'TLS settings for mqtts:// and wss:// endpoints',
 ).transform((t): TlsOptions => t);
 
 export const protocolField = oneOf([3, 4, 5] as const, 'must be 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0)', 'MQTT protocol level');
 
 export const brokerSection = section(
   {
-    url: brokerUrl('broker endpoint, mqtt://host:port or mqtts://host:port').optional(),
+    url: brokerUrl('broker endpoint: mqtt://host:port, mqtts://host:port, ws://host:port/path or wss://host:port/path').optional(),
     urls: list(brokerUrl('broker endpoint'), { min: 1, description: 'endpoint pool; connections spread round-robin' }).optional(),
     protocol: protocolField.prefault(DEFAULT_PROTOCOL),
     tls: tlsSection.optional(),
     sourceAddresses: list(addressRange('IPv4 address or range a-b'), { description: 'local addresses to bind' }).prefault([]),
-    connectTimeout: duration({ min: 1 }, 'TCP + CONNACK timeout per connection').prefault('10s'),
+    connectTimeout: duration({ min: 1 }, 'TCP (+ TLS, + WebSocket upgrade) + CONNACK timeout per connection').prefault('10s'),
   },
   'broker to load; leave out url/urls to run against the embedded broker',
   { not: { required: ['url', 'urls'] } },

@@ -15,6 +15,7 @@ import { renderBrokerSection } from './sections/broker.ts';
 import { renderCapacitySection } from './sections/capacity.ts';
 import { renderChart } from './sections/chart.ts';
 import { renderCommands } from './sections/commands.ts';
+import { renderConnectParts } from './sections/connect-parts.ts';
 import { renderErrorTotals } from './sections/errors-table.ts';
 import { renderBaseline, renderThresholds } from './sections/gates.ts';
 import { renderGroups } from './sections/groups.ts';
@@ -45,7 +46,7 @@ export function renderHtmlReport(result: Result, opts: HtmlReportOptions = {}): 
     renderBaseline(opts.baseline),
     renderCapacitySection(opts.capacity),
     renderKeyFigures(result),
-    renderChart(charts.shape, 'Connections', 'The result has no timeline.'),
+    renderChart(charts.shape, 'Connections', 'The result has no timeline.', renderConnectParts(result)),
     renderMigration(result),
     renderReconnects(result),
     renderCommands(result),

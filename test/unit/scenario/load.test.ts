@@ -141,7 +141,7 @@ describe('loadScenario: secrets', () => {
   it('keeps resolved secrets out of issue messages', () => {
     const leaky = write('schema: 1\nname: s\nbroker:\n  url: "${env:BROKER}"\ngroups:\n  - { name: a, count: 1 }\n');
     expect(issuesOf(() => loadScenario(leaky, { env: { BROKER: 'http://token@host' } }))).toEqual([
-      { path: 'broker.url', message: 'must start with mqtt:// or mqtts://, got "***"' },
+      { path: 'broker.url', message: 'must start with mqtt://, mqtts://, ws:// or wss://, got "***"' },
     ]);
   });
 

@@ -160,7 +160,7 @@ describe('validateScenarioObject', () => {
       },
     };
     expect(validateScenarioObject(raw).issues).toEqual([
-      { path: 'broker.urls[0]', message: 'must start with mqtt:// or mqtts://, got "tcp://127.0.0.1:1883"' },
+      { path: 'broker.urls[0]', message: 'must start with mqtt://, mqtts://, ws:// or wss://, got "tcp://127.0.0.1:1883"' },
       { path: 'broker.urls[1]', message: 'must not carry credentials; use the group username and password' },
       { path: 'broker.urls[2]', message: 'must not have a path or query, got "mqtt://127.0.0.1/path"' },
       { path: 'broker.sourceAddresses[0]', message: 'must be an IPv4 address or a range like 127.0.0.2-127.0.0.9, got "127.0.0.300"' },
