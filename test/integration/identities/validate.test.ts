@@ -98,7 +98,7 @@ describe('identities at validate time', () => {
     inventory('certs.csv', ['clientId,cert,key', `a,${pem},${pem}`]);
     r = await runCliInProcess(['validate', scenario(1, certs)]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('groups[0].identities: 1 rows hold a client certificate, but no broker URL uses TLS (mqtts://)');
+    expect(r.stderr).toContain('groups[0].identities: 1 rows hold a client certificate, but no broker URL uses TLS (mqtts:// or wss://)');
   });
 });
 
