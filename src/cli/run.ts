@@ -104,8 +104,10 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     await closeHosts?.().catch(() => {});
     await embedded?.close();
   }
+  // The $SYS monitor has usually read the version already; otherwise one short probe asks for it.
+  const monitored = result.broker?.sources.find((s) => s.url === probeUrl && s.version)?.version;
   const version = probeUrl
-    ? await (await import('../broker/version-probe.ts')).probeBrokerVersion(probeUrl)
+    ? (monitored ?? (await (await import('../broker/version-probe.ts')).probeBrokerVersion(probeUrl)))
     : embedded
       ? 'aedes (embedded)'
       : undefined;
