@@ -20,6 +20,7 @@ import { HARNESS_KEYS, figureRows, formatTable, type AllFigures, type FigureRow,
 import { parseOptions, usage, type BenchOptions } from './fleetstorm/options.ts';
 import { PROFILE_ENV, topSelfTime, type AreaRow, type SelfTimeRow } from './fleetstorm/cpu-profile.ts';
 import { formatWebSocketTable, measureWebSocket, type WebSocketFigures } from './fleetstorm/websocket-cases.ts';
+import { E2E_TAIL_PUBLISHERS, type E2eTailResult } from './cases/e2e-tail.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
 const PROFILE_DIR = path.join(RESULTS_DIR, 'profiles');
@@ -53,16 +54,49 @@ async function measureInChild<T>(harness: HarnessKey, m: MeasurementName, args: 
   }
 }
 
+const selected = (opts: BenchOptions, name: string) => !opts.only || opts.only.split(',').includes(name);
+
+/** Issue 14's tail case: fleetstorm and the floor, each twice, taking turns. */
+async function measureE2eTail(
+  url: string,
+  opts: BenchOptions,
+): Promise<{ fleetstorm: E2eTailResult[]; raw: E2eTailResult[]; ratioP99: number[] }> {
+  const messages = opts.tailRate * opts.tailSeconds;
+  const out = { fleetstorm: [] as E2eTailResult[], raw: [] as E2eTailResult[], ratioP99: [] as number[] };
+  for (let turn = 0; turn < 2; turn++) {
+    log(`  raw.measureE2eTail (${opts.tailRate}/s) … load ${loadavg()}`);
+    out.raw.push(await measureInChild<E2eTailResult>('raw', 'measureE2eTail', [url, messages, opts.tailRate]));
+    await sleep(PAUSE_BETWEEN_MS);
+    log(`  fleetstorm.measureE2eTail (${E2E_TAIL_PUBLISHERS} publishers × ${opts.tailRate / E2E_TAIL_PUBLISHERS}/s) … load ${loadavg()}`);
+    out.fleetstorm.push(
+      await measureInChild<E2eTailResult>('fleetstorm', 'measureE2eTail', [url, messages, opts.tailRate, E2E_TAIL_PUBLISHERS]),
+    );
+    await sleep(PAUSE_BETWEEN_MS);
+    out.ratioP99.push(out.fleetstorm[turn].endToEnd.p99 / Math.max(0.001, out.raw[turn].endToEnd.p99));
+  }
+  return out;
+}
+
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
 async function measureAll(url: string, opts: BenchOptions): Promise<AllFigures> {
   const out: Partial<Record<HarnessKey, Record<string, unknown>>> = {};
-  const measurements: [MeasurementName, string][] = [
-    ['measureIdleMemory', 'idleMemory'],
-    ['measureConnectCpu', 'connectCpu'],
-    ['measureQos1MessageCpu', 'qos1MessageCpu'],
-  ];
+  const measurements: [MeasurementName, string][] = (
+    [
+      ['measureIdleMemory', 'idleMemory', 'memory'],
+      ['measureConnectCpu', 'connectCpu', 'connect'],
+      ['measureQos1MessageCpu', 'qos1MessageCpu', 'qos1'],
+    ] as const
+  )
+    .filter(([, , name]) => selected(opts, name))
+    .map(([m, key]) => [m, key]);
   for (const [m, key] of measurements) {
     for (const harness of HARNESS_KEYS) {
-      log(`  ${harness}.${m} …`);
+      log(`  ${harness}.${m} … load ${loadavg()}`);
       const result = await measureInChild<IdleMemoryResult | ConnectCpuResult | Qos1MessageCpuResult>(
         harness,
         m,
@@ -165,6 +199,20 @@ async function websocketOnly(argv: string[], opts: BenchOptions): Promise<void> 
   log(`merged the WebSocket cases into ${path.relative(process.cwd(), file)}`);
 }
 
+function printE2eTail(t: NonNullable<Awaited<ReturnType<typeof measureE2eTail>>>): void {
+  console.log('');
+  console.log('e2e tail, QoS 1 into one subscriber (ms from the intended send time; target: fleetstorm p99 ≤ 2 × floor p99)');
+  const row = (name: string, r: E2eTailResult) =>
+    `  ${name.padEnd(11)} received ${String(r.received).padStart(7)}/${r.messages}  p50 ${r.endToEnd.p50.toFixed(2).padStart(7)}  ` +
+    `p99 ${r.endToEnd.p99.toFixed(2).padStart(7)}  max ${r.endToEnd.max.toFixed(2).padStart(8)}  ` +
+    `GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms, max ${r.gc.maxMs.toFixed(1)} ms`;
+  t.raw.forEach((r, k) => {
+    console.log(row('floor', r));
+    console.log(row('fleetstorm', t.fleetstorm[k]));
+    console.log(`  p99 ratio fleetstorm/floor ${t.ratioP99[k].toFixed(2)} ${t.ratioP99[k] <= 2 ? '(met)' : '(missed)'}`);
+  });
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help')) {
@@ -177,19 +225,23 @@ async function main(): Promise<void> {
   // maxQueuedMessages 0: mosquitto never drops a queued QoS 1 message, so every run delivers all.
   const broker = await startMosquitto({ maxQueuedMessages: 0, websockets: true });
   let figures: AllFigures;
-  let rows: FigureRow[];
+  let rows: FigureRow[] = [];
+  let e2eTail: Awaited<ReturnType<typeof measureE2eTail>> | null = null;
+  const everyBaseCase = ['memory', 'connect', 'qos1'].every((c) => selected(opts, c));
   let brokerVersion: string | undefined;
-  let websocket: WebSocketFigures;
+  let websocket: WebSocketFigures | null = null;
   const profiles: ProfileSummary[] = [];
   try {
     brokerVersion = await probeBrokerVersion(broker.url);
     log(`mosquitto ${brokerVersion ?? '(version unknown)'} at ${broker.url} (pid ${broker.pid}); measuring …`);
     figures = await measureAll(broker.url, opts);
-    rows = figureRows(figures);
+    // The table and its targets need all three base cases; a filtered run prints its raw figures.
+    if (everyBaseCase) rows = figureRows(figures);
+    if (selected(opts, 'e2e-tail')) e2eTail = await measureE2eTail(broker.url, opts);
     if (opts.profile) {
       for (const r of rows) if (r.met === false && CPU_ROWS[r.metric]) profiles.push(await profile(broker.url, CPU_ROWS[r.metric], opts));
     }
-    websocket = await measureWebSocket(broker.wsUrl!, opts, measureInChild, log);
+    if (selected(opts, 'websocket')) websocket = await measureWebSocket(broker.wsUrl!, opts, measureInChild, log);
   } finally {
     await broker.stop();
   }
@@ -209,13 +261,23 @@ async function main(): Promise<void> {
     rows,
     allTargetsMet: rows.every((r) => r.met !== false),
     figures,
+    e2eTail,
+    loadavgAtEnd: loadavg(),
     profiles,
     websocket,
   };
-  const file = writeLatest(result);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  // A filtered run (--only) writes its own file and leaves latest.json (the full run) alone.
+  const file = opts.only ? path.join(RESULTS_DIR, `only-${opts.only.replace(/,/g, '+')}.json`) : writeLatest(result);
+  if (opts.only) {
+    writeFileSync(`${file}.tmp`, JSON.stringify(result, null, 2) + '\n');
+    renameSync(`${file}.tmp`, file);
+  }
   if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else {
-    printReport(opts, rows, figures, profiles);
+  else if (everyBaseCase) printReport(opts, rows, figures, profiles);
+  else console.log(JSON.stringify(figures, null, 2));
+  if (e2eTail && !opts.json) printE2eTail(e2eTail);
+  if (websocket && !opts.json) {
     console.log('');
     console.log(formatWebSocketTable(websocket));
   }

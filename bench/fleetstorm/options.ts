@@ -9,12 +9,19 @@ export interface BenchOptions {
   json: boolean;
   profile: boolean;
   websocket: boolean;
+  /** Comma-separated cases to run (default: all). */
+  only: string;
+  tailRate: number;
+  tailSeconds: number;
 }
+
+/** The bench's cases, for --only. */
+export const CASES = ['memory', 'connect', 'qos1', 'e2e-tail', 'websocket'] as const;
 
 interface OptionSpec {
   name: keyof BenchOptions;
-  kind: 'number' | 'flag';
-  fallback: number | boolean;
+  kind: 'number' | 'flag' | 'text';
+  fallback: number | boolean | string;
   help: string;
 }
 
@@ -32,11 +39,19 @@ const OPTIONS: OptionSpec[] = [
     fallback: false,
     help: 'only the WebSocket cases (ws:// RSS and QoS 1 CPU, fleetstorm and MQTT.js), merged into latest.json',
   },
+  { name: 'only', kind: 'text', fallback: '', help: `run only these cases, comma separated: ${CASES.join(', ')} (default: all)` },
+  {
+    name: 'tailRate',
+    kind: 'number',
+    fallback: 16_000,
+    help: 'e2e-tail case: QoS 1 msg/s into one subscriber (1,000 fleetstorm publishers)',
+  },
+  { name: 'tailSeconds', kind: 'number', fallback: 10, help: 'e2e-tail case: seconds of publishing' },
 ];
 
 export function usage(): string {
   const lines = OPTIONS.map((o) => {
-    const flag = o.kind === 'flag' ? `--${o.name}` : `--${o.name} <n>`;
+    const flag = o.kind === 'flag' ? `--${o.name}` : o.kind === 'text' ? `--${o.name} <list>` : `--${o.name} <n>`;
     const dflt = o.kind === 'flag' ? '' : ` (default ${o.fallback})`;
     return `  ${flag.padEnd(18)} ${o.help}${dflt}`;
   });
@@ -45,13 +60,20 @@ export function usage(): string {
 
 /** Parses argv; throws one line naming the bad option. */
 export function parseOptions(argv: string[]): BenchOptions {
-  const out: Record<string, number | boolean> = {};
+  const out: Record<string, number | boolean | string> = {};
   for (const o of OPTIONS) out[o.name] = o.fallback;
   for (let i = 0; i < argv.length; i++) {
     const spec = OPTIONS.find((o) => `--${o.name}` === argv[i]);
     if (!spec) throw new Error(`unknown option ${argv[i]}\n${usage()}`);
     if (spec.kind === 'flag') {
       out[spec.name] = true;
+      continue;
+    }
+    if (spec.kind === 'text') {
+      const text = argv[++i] ?? '';
+      const unknown = text.split(',').filter((c) => !(CASES as readonly string[]).includes(c));
+      if (!text || unknown.length) throw new Error(`--${spec.name} takes cases from ${CASES.join(', ')}, got ${text || 'nothing'}`);
+      out[spec.name] = text;
       continue;
     }
     const v = Number(argv[++i]);

@@ -5,7 +5,12 @@ import mqtt from 'mqtt';
 
 export async function probeBrokerVersion(url: string, timeoutMs = 1500): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: timeoutMs, clientId: `fleetstorm-probe-${process.pid}` });
+    const client = mqtt.connect(url, {
+      reconnectPeriod: 0,
+      connectTimeout: timeoutMs,
+      clientId: `fleetstorm-probe-${process.pid}`,
+      writeCache: false, // no 6 MB packet-id cache for one SUBSCRIBE
+    });
     const done = (v: string | undefined) => {
       clearTimeout(timer);
       client.end(true);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { renderJUnit } from '../report/junit.ts';
 import { appendStepSummary, renderStepSummary } from '../report/step-summary.ts';
 import type { Result } from '../result/types.ts';
-import { writeReport } from '../report/write-report.ts';
 import { writeFileAtomic } from '../write-atomic.ts';
 
 export async function writeRunOutputs(
@@ -16,6 +15,8 @@ export async function writeRunOutputs(
   const written: Record<string, string> = {};
   let pngs: string[] = [];
   if (flags.report) {
+    // The HTML report and its charts (chart.js, the canvas) load only for --report.
+    const { writeReport } = await import('../report/write-report.ts');
     const report = await writeReport(result, outDir, { png: true });
     written.report = report.html;
     pngs = report.pngs;

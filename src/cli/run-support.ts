@@ -1,7 +1,7 @@
 // What the commands need around a run: the embedded broker when none is named (run, capacity),
 // and Ctrl-C turned into a promise (run, capacity, agent; a second Ctrl-C quits at once).
 
-import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.ts';
+import type { EmbeddedBroker } from '../broker/embedded.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { EXIT_RUN_FAILED } from './exit-codes.ts';
 
@@ -11,6 +11,8 @@ export async function embeddedBrokerIfNeeded(
   opts: { quiet?: boolean; remark?: string } = {},
 ): Promise<EmbeddedBroker | null> {
   if (scenario.broker.urls.length > 0) return null;
+  // aedes loads only when it is needed.
+  const { startEmbeddedBroker } = await import('../broker/embedded.ts');
   const embedded = await startEmbeddedBroker({ port: 0 });
   scenario.broker.urls = [embedded.url];
   if (opts.quiet) return embedded;

@@ -2,7 +2,6 @@
 // is named, coordinate, write result.json (also when interrupted), print and gate.
 import { UsageError, RunError } from '../errors.ts';
 import path from 'node:path';
-import { probeBrokerVersion } from '../broker/version-probe.ts';
 import { coordinate } from '../coordinator/run.ts';
 import { planHosts } from '../hosts/plan-hosts.ts';
 import { leaveMissingToAgents } from '../hosts/control/env-fields.ts';
@@ -105,7 +104,13 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     await closeHosts?.().catch(() => {});
     await embedded?.close();
   }
-  const version = probeUrl ? await probeBrokerVersion(probeUrl) : embedded ? 'aedes (embedded)' : undefined;
+  // The $SYS monitor has usually read the version already; otherwise one short probe asks for it.
+  const monitored = result.broker?.sources.find((s) => s.url === probeUrl && s.version)?.version;
+  const version = probeUrl
+    ? (monitored ?? (await (await import('../broker/version-probe.ts')).probeBrokerVersion(probeUrl)))
+    : embedded
+      ? 'aedes (embedded)'
+      : undefined;
   if (version) result.run.brokerVersion = version;
   live.feed.finish(result);
   const file_ = writeResultFile(result, outDir, loaded.secrets);

@@ -8,6 +8,10 @@ import type { ExpandTemplate, TemplateContext } from '../scenario/template.ts';
 import type { GroupSpec, Scenario } from '../scenario/types.ts';
 import { varIntLength, writeVarInt } from './fast-codec.ts';
 
+// mqtt-packet would otherwise pre-build a Buffer for each of the 65,536 packet ids on its first
+// use (6 MB of heap per process); SUBSCRIBE writes its id directly (issue 14).
+mqttPacket.writeToStream.cacheNumbers = false;
+
 /** The run-wide settings CONNECT and SUBSCRIBE need (the engine's `Fleet` has them). */
 export interface PacketFleet {
   scenario: Pick<Scenario, 'seed' | 'broker'>;

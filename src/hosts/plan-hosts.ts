@@ -21,9 +21,8 @@ import type { Scenario } from '../scenario/types.ts';
 import { clientsPerProcess, FD_RESERVE, openFileLimit } from './fd-limit.ts';
 import type { Host } from './host.ts';
 import { LocalHost } from './local-host.ts';
-import { processHosts } from './process-host.ts';
-import { threadHosts } from './thread-host.ts';
-import { planAgentHosts } from './control/plan-agents.ts';
+// Thread pools (piscina), child processes and the agent control plane (MQTT.js, aedes) load only
+// when the layout uses them: a run in this thread never pays for them (issue 14).
 
 export interface HostChoice {
   threads?: number;
@@ -104,6 +103,7 @@ export async function planHosts(
   checkAddresses(scenario);
   if (choice.agents) {
     const a = choice.agents;
+    const { planAgentHosts } = await import('./control/plan-agents.ts');
     const agents = await planAgentHosts(scenario, {
       count: a.count,
       controlUrl: a.control,
@@ -124,8 +124,10 @@ export async function planHosts(
     return { hosts: [new LocalHost('local')], plan: slicesFor(scenario, 1), layout };
   }
   if (layout.kind === 'threads') {
+    const { threadHosts } = await import('./thread-host.ts');
     return { hosts: threadHosts(layout.threads), plan: slicesFor(scenario, layout.threads), layout };
   }
+  const { processHosts } = await import('./process-host.ts');
   const { hosts } = processHosts(layout.processes, layout.threadsEach);
   return { hosts, plan: slicesFor(scenario, hosts.length), layout };
 }

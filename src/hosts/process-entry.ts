@@ -7,7 +7,7 @@
 import type { HostCommand, HostEvent } from './protocol.ts';
 import type { Channel } from './remote-host.ts';
 import { inlineChannel } from './inline-channel.ts';
-import { ShardThreadPool } from './thread-host.ts';
+import type { ShardThreadPool } from './thread-host.ts';
 
 export type ToChild = { shard: number; cmd: HostCommand } | { shard: number; close: true };
 export type FromChild = { shard: number; event: HostEvent };
@@ -22,17 +22,25 @@ export function serveProcessShards(): void {
     process.exit(2);
   }
   const send = (msg: FromChild) => process.send!(msg);
-  const pool = shards > 1 ? new ShardThreadPool(shards) : null;
-  const inline = pool ? null : inlineChannel();
-  const channels: Channel[] = Array.from({ length: shards }, (_, shard) => {
-    const ch = inline ?? pool!.channel();
-    ch.onEvent = (event) => send({ shard, event });
-    ch.onClose = (reason) => send({ shard, event: { type: 'error', message: reason } });
-    return ch;
-  });
+  // piscina loads only in a process that runs several shards (one per worker thread); messages
+  // that arrive while it loads wait in `queued`.
+  let pool: ShardThreadPool | null = null;
+  const inline = shards > 1 ? null : inlineChannel();
+  let channels: Channel[] | null = null;
+  const queued: ToChild[] = [];
+  const openChannels = () => {
+    channels = Array.from({ length: shards }, (_, shard) => {
+      const ch = inline ?? pool!.channel();
+      ch.onEvent = (event) => send({ shard, event });
+      ch.onClose = (reason) => send({ shard, event: { type: 'error', message: reason } });
+      return ch;
+    });
+    for (const msg of queued.splice(0)) onMessage(msg);
+  };
   let open = shards;
 
-  process.on('message', (msg: ToChild) => {
+  const onMessage = (msg: ToChild) => {
+    if (!channels) return void queued.push(msg);
     const ch = channels[msg.shard];
     if (!ch) return;
     if ('close' in msg) {
@@ -43,12 +51,19 @@ export function serveProcessShards(): void {
         setTimeout(() => process.exit(0), ABORT_EXIT_MS).unref();
       });
     } else ch.send(msg.cmd);
-  });
+  };
+  process.on('message', onMessage);
+  if (inline) openChannels();
+  else
+    void import('./thread-host.ts').then((m) => {
+      pool = new m.ShardThreadPool(shards);
+      openChannels();
+    });
 
   process.once('disconnect', () => {
     if (open === 0) return; // normal end: the event loop drains and the process exits
     // The coordinator is gone: stop the load within a bounded time instead of running forever.
     setTimeout(() => process.exit(1), ABORT_EXIT_MS).unref();
-    void (inline ? inline.abort() : pool!.destroy()).finally(() => process.exit(1));
+    void (inline ? inline.abort() : (pool?.destroy() ?? Promise.resolve())).finally(() => process.exit(1));
   });
 }

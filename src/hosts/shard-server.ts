@@ -1,18 +1,25 @@
 // The shard side of the protocol: executes HostCommands on a ShardRunner and emits HostEvents.
 // Worker threads, agent processes and remote agents all run this; only the transport differs.
 
-import { loadShardIdentities } from '../engine/identities.ts';
-import { ShardRunner } from '../engine/shard-runner.ts';
+import type { ShardRunner } from '../engine/shard-runner.ts';
 import type { HostCommand, HostEvent } from './protocol.ts';
+
+// The engine loads at the first `prepare`, not with the server: an agent waiting for its first
+// run (or a thread pool that has not been given work) holds no engine code (issue 14).
+let engine: Promise<[typeof import('../engine/shard-runner.ts'), typeof import('../engine/identities.ts')]> | null = null;
+const loadEngine = () => (engine ??= Promise.all([import('../engine/shard-runner.ts'), import('../engine/identities.ts')]));
 
 export class ShardServer {
   private runner: ShardRunner | null = null;
+  /** Set while `prepare` loads the engine; later commands wait for it. */
+  private preparing: Promise<unknown> | null = null;
 
   constructor(private readonly emit: (event: HostEvent) => void) {}
 
   /** Handles one command; errors become an `error` event rather than a crash. */
   async handle(cmd: HostCommand): Promise<void> {
     try {
+      if (cmd.type !== 'prepare' && this.preparing) await this.preparing;
       await this.dispatch(cmd);
     } catch (err) {
       this.emit({ type: 'error', message: (err as Error).message ?? String(err) });
@@ -21,7 +28,9 @@ export class ShardServer {
 
   private async dispatch(cmd: HostCommand): Promise<void> {
     switch (cmd.type) {
-      case 'prepare':
+      case 'prepare': {
+        this.preparing = loadEngine();
+        const [{ ShardRunner }, { loadShardIdentities }] = await loadEngine();
         this.runner = new ShardRunner({
           scenario: cmd.plan.scenario,
           slices: cmd.plan.slices,
@@ -34,6 +43,7 @@ export class ShardServer {
         });
         this.emit({ type: 'prepared' });
         return;
+      }
       case 'connect': {
         const runner = this.need();
         await runner.connect();

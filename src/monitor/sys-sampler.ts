@@ -141,6 +141,9 @@ function clientOptions(opts: SysSamplerOptions): IClientOptions {
     reconnectPeriod: 1000,
     connectTimeout: 3000,
     keepalive: 30,
+    // No 65,536 pre-built packet-id Buffers (mqtt-packet's number cache, 6 MB of heap) for one
+    // subscriber (issue 14).
+    writeCache: false,
   };
   if (opts.tls) {
     const read = (f?: string) => (f ? readFileSync(path.resolve(opts.baseDir ?? '.', f)) : undefined);

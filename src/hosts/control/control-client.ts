@@ -86,6 +86,9 @@ async function startClient(opts: ControlClientOptions, signer: Signer, timeoutMs
     keepalive: opts.keepaliveSec ?? 10,
     reconnectPeriod: 0,
     connectTimeout: Math.max(1000, timeoutMs),
+    // No 65,536 pre-built packet-id Buffers (mqtt-packet's number cache, 6 MB of heap): a control
+    // connection sends a few packets a second (issue 14).
+    writeCache: false,
     ...(/^\w+:\/\/[^/@]*@/.test(target.url) ? {} : controlLogin(opts.token)),
     will: opts.will && {
       topic: opts.will.topic,

@@ -6,7 +6,7 @@
 
 import type { CounterValues, ErrorCounts } from '../../metrics/counters.ts';
 import { addErrors } from '../../metrics/counters.ts';
-import { createLatencyHistogram, decodeHistogram, type Histogram } from '../../metrics/histogram.ts';
+import { addEncoded, createLatencyHistogram, decodeHistogram, type Histogram } from '../../metrics/histogram.ts';
 import { sampleConnected, type Sample } from '../../metrics/sample.ts';
 import type { LatencyName, Result, Summary, TimelinePoint } from '../../result/types.ts';
 import { LATENCY_NAMES } from '../../result/types.ts';
@@ -161,8 +161,8 @@ export class LiveFigures {
         addErrors(into.errors, g.errors);
       }
       this.hostConnected[s.host] = sampleConnected(s);
-      if (s.endToEnd) this.histograms.endToEnd.add(decodeHistogram(s.endToEnd));
-      if (s.connect) this.histograms.connect.add(decodeHistogram(s.connect));
+      if (s.endToEnd) addEncoded(this.histograms.endToEnd, s.endToEnd);
+      if (s.connect) addEncoded(this.histograms.connect, s.connect);
     }
     // Open connections are a gauge: the merged second's sum over hosts, per group.
     for (const g of Object.values(this.groups)) g.connected = 0;

@@ -13,7 +13,7 @@ import type { Scenario } from '../../scenario/types.ts';
 import { parseDuration } from '../../scenario/units.ts';
 import { Progress } from '../progress.ts';
 import { openEventSink, type EventSink } from './events.ts';
-import { buildRegistry, serveMetrics, type MetricsServer } from './exporter.ts';
+import type { MetricsServer } from './exporter.ts';
 import { LiveFeed } from './feed.ts';
 import { LiveFigures } from './figures.ts';
 
@@ -50,6 +50,8 @@ export async function openLiveOutputs(scenario: Scenario, flags: LiveFlags): Pro
   let server: MetricsServer | null = null;
   if (port !== undefined) {
     try {
+      // prom-client loads only when /metrics is served.
+      const { buildRegistry, serveMetrics } = await import('./exporter.ts');
       server = await serveMetrics(buildRegistry(figures), port);
     } catch (err) {
       throw new RunError(`--metrics-port ${port}: cannot listen (${(err as Error).message})`);
