@@ -38,6 +38,8 @@ export class BrokerLimits {
   available = ALL_FEATURES;
   /** Topic aliases set up on this network connection so far, one bit per alias (1..31). */
   aliasesSet = 0;
+  /** Offset of the property length of the MQTT 5 PUBLISH being delivered right now (-1: none). */
+  deliveryPropsAt = -1;
   /** What the client's scenario needs of the broker (FEATURE_* bits), set before it connects. */
   needs = 0;
   /** Its largest fixed-size PUBLISH packet, bytes (0 = none): more than the broker's maximum fails fast. */

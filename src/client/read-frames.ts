@@ -123,6 +123,7 @@ function onPublish(conn: Receiver, buf: Buffer, start: number, body: number, end
     off += 2;
   }
   if (conn.protocol === 5) {
+    conn.deliveryPropsAt = off; // a command's Response Topic is read from here
     const propLen = readVarInt(buf, off, cursor);
     off = cursor[0] + propLen;
   }

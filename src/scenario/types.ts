@@ -125,6 +125,11 @@ export interface CommandSpec {
   totalRate?: number;
   /** A reply later than this (or none) counts against the command. */
   timeoutMs: number;
+  /**
+   * MQTT 5 request/response: each command carries this Response Topic (template, sender's
+   * placeholders) and Correlation Data, and the device answers there instead of on its reply topic.
+   */
+  responseTopic?: string;
 }
 
 export interface ReplySpec {
