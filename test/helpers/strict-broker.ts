@@ -18,6 +18,8 @@ export interface StrictBrokerOptions {
   retainAvailable?: boolean;
   wildcardSubscriptionAvailable?: boolean;
   sharedSubscriptionAvailable?: boolean;
+  /** Assigns `auto-<n>` to a client that connects with an empty client id (Assigned Client Identifier). */
+  assignClientId?: boolean;
   /** Sends every client a DISCONNECT with this reason code this long after its CONNACK. */
   kick?: { afterMs: number; reasonCode: number };
 }
@@ -33,8 +35,11 @@ export interface StrictBrokerCounts {
   maxInFlight: number;
   /** DISCONNECTs the broker sent: client id → reason code. */
   disconnectsSent: Record<string, number>;
-  /** PUBLISH packets that used a topic alias, and the empty-topic ones among them. */
+  /** PUBLISH packets that used a topic alias, and the empty-topic ones among them (alias only). */
   aliased: number;
+  aliasOnly: number;
+  /** The topic each alias stands for, as the client set it up. */
+  aliases: Record<number, string>;
   /** Gaps between PINGREQs of each client id, ms. */
   pingGaps: Record<string, number[]>;
   /** CONNECT keepalive each client id asked for, seconds. */
@@ -60,6 +65,8 @@ export async function startStrictBroker(opts: StrictBrokerOptions = {}): Promise
     maxInFlight: 0,
     disconnectsSent: {},
     aliased: 0,
+    aliasOnly: 0,
+    aliases: {},
     pingGaps: {},
     keepalive: {},
     lastProperties: {},
@@ -140,6 +147,8 @@ function serve(socket: net.Socket, opts: StrictBrokerOptions, counts: StrictBrok
   function onConnect(packet: mqttPacket.IConnectPacket): void {
     counts.connects.push(packet.clientId);
     clientId = packet.clientId;
+    const assigned = packet.clientId === '' && opts.assignClientId ? `auto-${counts.connects.length}` : null;
+    if (assigned) clientId = assigned;
     counts.keepalive[clientId] = packet.keepalive ?? 0;
     const properties: NonNullable<mqttPacket.IConnackPacket['properties']> = {};
     if (opts.receiveMaximum !== undefined) properties.receiveMaximum = opts.receiveMaximum;
@@ -149,6 +158,7 @@ function serve(socket: net.Socket, opts: StrictBrokerOptions, counts: StrictBrok
     if (opts.retainAvailable === false) properties.retainAvailable = false;
     if (opts.wildcardSubscriptionAvailable === false) properties.wildcardSubscriptionAvailable = false;
     if (opts.sharedSubscriptionAvailable === false) properties.sharedSubscriptionAvailable = false;
+    if (assigned) properties.assignedClientIdentifier = assigned;
     send({ cmd: 'connack', sessionPresent: false, reasonCode: 0, properties });
     const keepalive = opts.serverKeepAlive ?? packet.keepalive ?? 0;
     if (keepalive > 0) {
@@ -170,6 +180,10 @@ function serve(socket: net.Socket, opts: StrictBrokerOptions, counts: StrictBrok
     if (alias !== undefined) {
       counts.aliased++;
       if (alias > (opts.topicAliasMaximum ?? 0)) return kick(0x94);
+      if (packet.topic) counts.aliases[alias] = packet.topic;
+      else if (counts.aliases[alias] === undefined)
+        return kick(0x82); // an alias never set up
+      else counts.aliasOnly++;
     }
     if (packet.topic) counts.lastProperties[packet.topic] = packet.properties;
     if (packet.qos === 0) return;

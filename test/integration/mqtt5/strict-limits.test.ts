@@ -161,3 +161,69 @@ describe('availability flags and DISCONNECT reasons', () => {
     }
   }, 20_000);
 });
+
+describe('topic aliases and assigned client identifiers', () => {
+  it('uses aliases only up to the Topic Alias Maximum: topic once, then the alias alone', async () => {
+    const broker = await startStrictBroker({ topicAliasMaximum: 1 });
+    try {
+      const out = tempDir();
+      const file = writeScenario({
+        schema: 1,
+        name: 'mqtt5-aliases',
+        duration: '1s',
+        broker: { url: broker.url, protocol: 5 },
+        monitor: { sys: false },
+        groups: [
+          {
+            name: 'devices',
+            count: 2,
+            clientId: 'dev-{i}',
+            publish: [
+              { topic: 'alias/{i}/first', qos: 1, rate: '20/s', topicAlias: true },
+              { topic: 'alias/{i}/second', qos: 1, rate: '20/s', topicAlias: true }, // alias 2 > maximum 1: full topic
+            ],
+          },
+        ],
+      });
+      const run = await runCliInProcess(['run', file, '--quiet', '--out', out]);
+      expect(run.code).toBe(0);
+      const m = readResultFile(out).summary.messages;
+      const c = broker.counts;
+      expect(c.disconnectsSent).toEqual({});
+      expect(c.publishes).toBe(m.published);
+      expect(m.published).toBe(2 * 2 * 20);
+      // Per client: the first stream sets alias 1 up once and then sends it alone; the second never aliases.
+      expect(c.aliased).toBe(m.published / 2);
+      expect(c.aliasOnly).toBe(m.published / 2 - 2);
+      expect(Object.keys(c.aliases)).toEqual(['1']);
+    } finally {
+      await broker.stop();
+    }
+  }, 20_000);
+
+  it('a client with a session reconnects under the identifier the broker assigned', async () => {
+    const broker = await startStrictBroker({ assignClientId: true, kick: { afterMs: 400, reasonCode: 0x98 } });
+    try {
+      const out = tempDir();
+      const file = writeScenario({
+        schema: 1,
+        name: 'mqtt5-assigned',
+        duration: '1500ms',
+        broker: { url: broker.url, protocol: 5 },
+        monitor: { sys: false },
+        groups: [
+          { name: 'gateway', count: 1, clientId: '', clean: false, sessionExpiry: '60s', reconnect: { initialDelay: '100ms', jitter: 0 } },
+        ],
+        thresholds: { 'connections.failed': '== 0' },
+      });
+      const run = await runCliInProcess(['run', file, '--quiet', '--out', out]);
+      const result = readResultFile(out);
+      expect(broker.counts.connects.slice(0, 2)).toEqual(['', 'auto-1']);
+      expect(result.summary.errors['disconnect:administrative-action']).toBeGreaterThanOrEqual(1);
+      expect(result.summary.connections.reconnects).toBeGreaterThanOrEqual(1);
+      expect(run.code).toBe(0);
+    } finally {
+      await broker.stop();
+    }
+  }, 20_000);
+});
