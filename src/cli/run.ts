@@ -84,6 +84,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   let result: Result;
   let probeUrl = '';
   let nothingConnected: boolean;
+  let fatal: string | undefined;
   let monitor: BrokerMonitor | null = null;
   let closeHosts: (() => Promise<void>) | undefined;
   try {
@@ -95,9 +96,9 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     closeHosts = close;
     live.feed.hostsJoined(hosts.map((h) => h.info));
     monitor = await startScenarioMonitor(loaded, { embedded: embedded !== null });
-    ({ result, nothingConnected } = await coordinate({ loaded, hosts, plan, progress, interrupt, live: live.feed }));
+    ({ result, nothingConnected, fatal } = await coordinate({ loaded, hosts, plan, progress, interrupt, live: live.feed }));
     if (monitor) result.broker = await monitor.finish(result);
-    if (!nothingConnected && !embedded) probeUrl = scenario.broker.urls[0];
+    if (!nothingConnected && !fatal && !embedded) probeUrl = scenario.broker.urls[0];
   } finally {
     signals.dispose();
     await monitor?.stop();
@@ -128,6 +129,7 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
     for (const f of Object.values(extra)) if (typeof f === 'string') process.stderr.write(`wrote ${f}\n`);
   }
   await live.close();
+  if (fatal) throw new RunError(fatal);
   if (nothingConnected) {
     const reasons = Object.keys(result.summary.errors).join(', ') || 'unknown';
     throw new RunError(`no client could connect to ${scenario.broker.urls.join(', ')} (${reasons})`);

@@ -98,11 +98,16 @@ export function encodeConnect(f: ConnectFields): Buffer {
   return buf;
 }
 
-export function buildConnectPacket(fleet: PacketFleet, g: PacketGroup, i: number): Buffer {
+/**
+ * `assignedClientId`: the id an MQTT 5 broker assigned when this client connected with an empty
+ * one; a client with a session (clean = false) reconnects under it to find its session again.
+ */
+export function buildConnectPacket(fleet: PacketFleet, g: PacketGroup, i: number, assignedClientId: string | null = null): Buffer {
   const spec = g.spec;
   const { seed, broker } = fleet.scenario;
   const ctx = { i, group: spec.name, seed, clientId: '' };
   ctx.clientId = g.clientId(ctx);
+  if (ctx.clientId === '' && assignedClientId !== null) ctx.clientId = assignedClientId;
   return encodeConnect({
     protocol: broker.protocol,
     clientId: ctx.clientId,

@@ -45,9 +45,22 @@ export interface PublishTemplate {
   payloadOffset: number;
 }
 
-export function buildPublishTemplate(topic: string, payloadSize: number, qos: number, retain: boolean, protocol: number): PublishTemplate {
+/**
+ * `props` (MQTT 5 only) are the publish properties, already encoded (mqtt5-properties.ts), so a
+ * stream pays for them once; an empty `topic` with a Topic Alias property is the aliased form.
+ */
+export function buildPublishTemplate(
+  topic: string,
+  payloadSize: number,
+  qos: number,
+  retain: boolean,
+  protocol: number,
+  props: Buffer | null = null,
+): PublishTemplate {
   const topicLen = Buffer.byteLength(topic);
-  const remaining = 2 + topicLen + (qos > 0 ? 2 : 0) + (protocol === 5 ? 1 : 0) + payloadSize;
+  const propLen = protocol === 5 && props !== null ? props.length : 0;
+  const propBytes = protocol === 5 ? varIntLength(propLen) + propLen : 0;
+  const remaining = 2 + topicLen + (qos > 0 ? 2 : 0) + propBytes + payloadSize;
   const total = 1 + varIntLength(remaining) + remaining;
   const bytes = Buffer.alloc(total);
   bytes[0] = (PT_PUBLISH << 4) | (qos << 1) | (retain ? 1 : 0);
@@ -60,7 +73,10 @@ export function buildPublishTemplate(topic: string, payloadSize: number, qos: nu
     pidOffset = off;
     off += 2;
   }
-  if (protocol === 5) bytes[off++] = 0; // property length 0
+  if (protocol === 5) {
+    off = writeVarInt(bytes, off, propLen);
+    if (propLen > 0) off += props!.copy(bytes, off);
+  }
   // Padding is a recognisable filler, so a capture shows where the tracking header ends.
   bytes.fill(0x2e, off);
   return { bytes, pidOffset, payloadOffset: off };
@@ -117,74 +133,5 @@ export function readVarInt(buf: Buffer, off: number, out: Int32Array): number {
   return value;
 }
 
-const V311_CONNACK: Record<number, string> = {
-  1: 'unsupported-protocol-version',
-  2: 'client-identifier-not-valid',
-  3: 'server-unavailable',
-  4: 'bad-username-or-password',
-  5: 'not-authorized',
-};
-
-const V5_REASONS: Record<number, string> = {
-  0x80: 'unspecified-error',
-  0x81: 'malformed-packet',
-  0x82: 'protocol-error',
-  0x83: 'implementation-specific-error',
-  0x84: 'unsupported-protocol-version',
-  0x85: 'client-identifier-not-valid',
-  0x86: 'bad-username-or-password',
-  0x87: 'not-authorized',
-  0x88: 'server-unavailable',
-  0x89: 'server-busy',
-  0x8a: 'banned',
-  0x8b: 'server-shutting-down',
-  0x8c: 'bad-authentication-method',
-  0x8d: 'keep-alive-timeout',
-  0x8e: 'session-taken-over',
-  0x8f: 'topic-filter-invalid',
-  0x90: 'topic-name-invalid',
-  0x91: 'packet-identifier-in-use',
-  0x92: 'packet-identifier-not-found',
-  0x93: 'receive-maximum-exceeded',
-  0x94: 'topic-alias-invalid',
-  0x95: 'packet-too-large',
-  0x96: 'message-rate-too-high',
-  0x97: 'quota-exceeded',
-  0x98: 'administrative-action',
-  0x99: 'payload-format-invalid',
-  0x9a: 'retain-not-supported',
-  0x9b: 'qos-not-supported',
-  0x9c: 'use-another-server',
-  0x9d: 'server-moved',
-  0x9e: 'shared-subscriptions-not-supported',
-  0x9f: 'connection-rate-exceeded',
-  0xa1: 'subscription-identifiers-not-supported',
-  0xa2: 'wildcard-subscriptions-not-supported',
-};
-
-/** Error reason for a refused CONNACK, e.g. `connack:not-authorized`. */
-export function connackReason(code: number, protocol: number): string {
-  // A 3.1.1-only broker answers a 5.0 CONNECT with a 3.1.1 return code (1 = unacceptable protocol).
-  const name = protocol === 5 && code >= 0x80 ? V5_REASONS[code] : V311_CONNACK[code];
-  return `connack:${name ?? `code-${code}`}`;
-}
-
-const ACK_NAMES: Record<number, string> = { [PT_PUBACK]: 'puback', [PT_PUBREC]: 'pubrec', [PT_PUBCOMP]: 'pubcomp' };
-/** Precomputed `puback:not-authorized` etc., so a refusal costs no string building. */
-const ACK_REASONS: Record<number, Record<number, string>> = Object.fromEntries(
-  Object.entries(ACK_NAMES).map(([type, kind]) => [
-    type,
-    Object.fromEntries(Object.entries(V5_REASONS).map(([code, name]) => [code, `${kind}:${name}`])),
-  ]),
-);
-
-/** Refusal reason for an MQTT 5 PUBACK, PUBREC or PUBCOMP reason code ≥ 0x80, e.g. `pubrec:quota-exceeded`. */
-export function ackReason(type: number, code: number): string {
-  return ACK_REASONS[type]?.[code] ?? `${ACK_NAMES[type] ?? `type-${type}`}:code-${code}`;
-}
-
-/** Error reason for a refused subscription in a SUBACK. */
-export function subackReason(code: number, protocol: number): string {
-  if (protocol !== 5) return 'suback:failure';
-  return `suback:${V5_REASONS[code] ?? `code-${code}`}`;
-}
+// Reason-code names live in mqtt5-reasons.ts (one table); re-exported for existing callers.
+export { ackReason, connackReason, subackReason } from './mqtt5-reasons.ts';

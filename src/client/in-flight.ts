@@ -3,10 +3,12 @@
 // always for the oldest entry. `Connection` extends this class, so the ring's fields sit on the
 // connection itself (one object per device, no map entries).
 
+import { BrokerLimits } from './mqtt5-limits.ts';
+
 /** A slot's first number is `pid | qos << 16`; qos 0 means "not known yet". */
 const PID_MASK = 0xffff;
 
-export class InFlightRing {
+export class InFlightRing extends BrokerLimits {
   /** Pairs of (packet id + QoS, intended send time), oldest first. */
   ring: Float64Array | null = null;
   ringHead = 0;
@@ -20,7 +22,65 @@ export class InFlightRing {
   constructor(
     /** Keep unacknowledged publishes across reconnects (clean = false). */
     readonly persistent = false,
-  ) {}
+  ) {
+    super();
+  }
+
+  /**
+   * QoS 1/2 publishes held back because the broker's Receive Maximum was reached, oldest first
+   * (packet, and its packet-id offset and intended send time in `delayedNums`). They go out as
+   * acks free places (`takeDelayed`); a plain array pair, so a delay costs no timer or closure.
+   */
+  delayedBufs: Buffer[] | null = null;
+  delayedNums: number[] | null = null;
+  delayedHead = 0;
+
+  /** Whether a QoS>0 publish must wait: the broker's Receive Maximum is taken, or others wait already. */
+  mustDelay(): boolean {
+    return this.ringCount >= this.receiveMaximum || this.delayedCount > 0;
+  }
+
+  get delayedCount(): number {
+    return this.delayedBufs === null ? 0 : this.delayedBufs.length - this.delayedHead;
+  }
+
+  delay(buf: Buffer, pidOffset: number, intendedMs: number): void {
+    if (this.delayedBufs === null) {
+      this.delayedBufs = [];
+      this.delayedNums = [];
+    }
+    this.delayedBufs.push(buf);
+    this.delayedNums!.push(pidOffset, intendedMs);
+  }
+
+  /** The oldest delayed publish if the Receive Maximum has room for it now (its pid offset and intended time in out[0], out[1]), else null. */
+  takeDelayed(out: Float64Array): Buffer | null {
+    const bufs = this.delayedBufs;
+    if (bufs === null || this.delayedHead >= bufs.length || this.ringCount >= this.receiveMaximum) return null;
+    const k = this.delayedHead++;
+    const buf = bufs[k];
+    out[0] = this.delayedNums![2 * k];
+    out[1] = this.delayedNums![2 * k + 1];
+    if (this.delayedHead === bufs.length) this.dropDelayed();
+    else if (this.delayedHead >= 1024 && this.delayedHead * 2 >= bufs.length) {
+      // Compact now and then, so a long backlog does not keep every sent packet alive.
+      bufs.splice(0, this.delayedHead);
+      this.delayedNums!.splice(0, 2 * this.delayedHead);
+      this.delayedHead = 0;
+    }
+    return buf;
+  }
+
+  /** Forgets every delayed publish; returns how many there were. */
+  dropDelayed(): number {
+    const n = this.delayedCount;
+    if (this.delayedBufs !== null) {
+      this.delayedBufs.length = 0;
+      this.delayedNums!.length = 0;
+    }
+    this.delayedHead = 0;
+    return n;
+  }
 
   get inFlight(): number {
     return this.ringCount;

@@ -16,9 +16,8 @@ import {
   PT_DISCONNECT,
   frameLength,
   readVarInt,
-  connackReason,
-  subackReason,
 } from './fast-codec.ts';
+import { connackReason, disconnectReason, subackReason } from './mqtt5-reasons.ts';
 import { onFinalAck, onPubrec } from './publish-acks.ts';
 import { STATE_CLOSING, STATE_CONNECTED, STATE_IDLE, type Receiver, type Wire } from './receiver.ts';
 
@@ -110,15 +109,14 @@ function handleFrame(conn: Receiver, buf: Buffer, start: number, body: number, e
     case PT_PUBREL:
       return queueAck(conn.socket!, PT_PUBCOMP, buf.readUInt16BE(body));
     case PT_CONNACK:
-      return onConnack(conn, buf, body);
+      return onConnack(conn, buf, body, end);
     case PT_SUBACK:
       return onSuback(conn, buf, body, end);
     case PT_PINGRESP:
       return;
     case PT_DISCONNECT: {
       // MQTT 5 server-initiated DISCONNECT carries a reason code.
-      const code = end > body ? buf[body] : 0;
-      return conn.destroy(code === 0 ? 'conn:server-disconnect' : `disconnect:${connackReason(code, 5).slice(8)}`);
+      return conn.destroy(disconnectReason(end > body ? buf[body] : 0));
     }
     default:
       conn.destroy(`mqtt:unexpected-packet-${type}`);
@@ -135,6 +133,7 @@ function onPublish(conn: Receiver, buf: Buffer, start: number, body: number, end
     off += 2;
   }
   if (conn.protocol === 5) {
+    conn.deliveryPropsAt = off; // a command's Response Topic is read from here
     const propLen = readVarInt(buf, off, cursor);
     off = cursor[0] + propLen;
   }
@@ -143,18 +142,25 @@ function onPublish(conn: Receiver, buf: Buffer, start: number, body: number, end
   else if (qos === 2) queueAck(conn.socket!, PT_PUBREC, pid);
 }
 
-function onConnack(conn: Receiver, buf: Buffer, body: number): void {
+function onConnack(conn: Receiver, buf: Buffer, body: number, end: number): void {
   const code = buf[body + 1];
-  if (code === 0) {
+  // MQTT 5: the broker's limits (mqtt5-limits.ts); a need it cannot meet ends the attempt like a refusal.
+  const unmet = conn.protocol === 5 ? connackLimits(conn, buf, body + 2, end) : null;
+  if (code === 0 && unmet === null) {
     conn.state = STATE_CONNECTED;
     conn.sessionPresent = (buf[body] & 1) === 1;
     conn.listener.onConnack(conn, null);
     return;
   }
-  const reason = connackReason(code, conn.protocol);
+  const reason = code !== 0 ? connackReason(code, conn.protocol) : unmet!;
   conn.closeReason = reason;
   conn.listener.onConnack(conn, reason);
   conn.destroy(reason);
+}
+
+function connackLimits(conn: Receiver, buf: Buffer, off: number, end: number): string | null {
+  if (!conn.readConnackProperties(buf, off, end)) return 'mqtt:malformed-connack-properties';
+  return conn.unmetNeed();
 }
 
 function onSuback(conn: Receiver, buf: Buffer, body: number, end: number): void {

@@ -32,6 +32,8 @@ export interface RunOutcome {
   result: Result;
   /** True when not a single connection succeeded anywhere. */
   nothingConnected: boolean;
+  /** Set when a host found the broker cannot run the scenario (then no steady state ran). */
+  fatal?: string;
 }
 
 export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> {
@@ -50,7 +52,8 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
   const reports = await Promise.race([Promise.all(hosts.map((h) => h.connect())), run.stopped]);
   const connected = typeof reports === 'string' ? 0 : reports.reduce((n, r) => n + r.connected, 0);
   const nothingConnected = typeof reports !== 'string' && connected === 0 && totalClients > 0;
-  if (typeof reports !== 'string' && !nothingConnected) await steadyAndDrain(opts, run, reports, connected);
+  const fatal = typeof reports !== 'string' ? reports.find((r) => r.fatal)?.fatal : undefined;
+  if (typeof reports !== 'string' && !nothingConnected && !fatal) await steadyAndDrain(opts, run, reports, connected);
   else if (nothingConnected) progress.note('no client could connect; see errors below');
   if (run.reason !== null) progress.note(stopNote(run));
 
@@ -63,7 +66,7 @@ export async function coordinate(opts: CoordinatorOptions): Promise<RunOutcome> 
   const result = mergeResults({ ...meta, interrupted: run.reason === 'interrupted' }, shards);
   result.thresholds = evaluateThresholds(gates, result);
   if (run.aborted) result.aborted = run.aborted;
-  return { result, nothingConnected };
+  return { result, nothingConnected, ...(fatal ? { fatal } : {}) };
 }
 
 /** The start barrier, steady state and drain; returns early when the run is stopped. */

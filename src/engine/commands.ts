@@ -6,6 +6,7 @@
 // publisher's, and commands go round-robin over the target devices the stage owes deliveries.
 
 import { buildPublishTemplate } from '../client/fast-codec.ts';
+import { encodePublishProperties, readRequestProperties } from '../client/mqtt5-properties.ts';
 import { FLAG_COMMAND, FLAG_REPLY, TRACKING_HEADER_BYTES, writeTrackingHeader } from '../client/tracking.ts';
 import type { Fleet, FleetGroup } from './fleet.ts';
 import type { ShardContext } from './context.ts';
@@ -33,6 +34,8 @@ export class CommandSender {
   // Replies waiting for their think time: client and the command's header, by slot.
   private readonly pendingClient: number[] = [];
   private readonly pendingHeader: (Buffer | null)[] = [];
+  /** MQTT 5 request/response: where the reply goes and what it echoes (null: the device's reply topic). */
+  private readonly pendingResponse: (ReturnType<typeof readRequestProperties> | null)[] = [];
   private readonly freeSlots: number[] = [];
 
   private readonly fleet: Fleet;
@@ -130,9 +133,10 @@ export class CommandSender {
       const { seed, broker } = this.fleet.scenario;
       const ctx = { i, group: g.spec.name, seed, clientId: '', target };
       ctx.clientId = g.clientId(ctx);
-      const tpl = buildPublishTemplate(cmd.topic(ctx), cmd.spec.size, cmd.spec.qos, false, broker.protocol);
-      const buf = tpl.bytes;
       const stream = g.commandStreamBase + i * g.commands.length + k;
+      const props = cmd.responseTopic !== null ? requestProperties(cmd.responseTopic(ctx), stream, this.streamSeq[s]) : null;
+      const tpl = buildPublishTemplate(cmd.topic(ctx), cmd.spec.size, cmd.spec.qos, false, broker.protocol, props);
+      const buf = tpl.bytes;
       writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
       sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, cmd.spec.qos, due, now);
       metrics.counters[groupIndex].commandsSent++;
@@ -148,13 +152,17 @@ export class CommandSender {
     const slot = this.freeSlots.pop() ?? this.pendingClient.length;
     this.pendingClient[slot] = client;
     this.pendingHeader[slot] = header;
+    const at = this.ctx.conns[client]?.deliveryPropsAt ?? -1;
+    this.pendingResponse[slot] = at >= 0 ? readRequestProperties(buf, at) : null;
     this.ctx.events.push(EV_REPLY, slot, now + thinkTimeMs);
   }
 
   sendReply(slot: number, now: number): void {
     const client = this.pendingClient[slot];
     const header = this.pendingHeader[slot]!;
+    const response = this.pendingResponse[slot];
     this.pendingHeader[slot] = null;
+    this.pendingResponse[slot] = null;
     this.freeSlots.push(slot);
     const conn = this.ctx.conns[client];
     const g = this.ctx.clients.groupOf(client);
@@ -168,7 +176,10 @@ export class CommandSender {
     const { seed, broker } = this.fleet.scenario;
     const ctx = { i, group: g.spec.name, seed, clientId: '' };
     ctx.clientId = g.clientId(ctx);
-    const tpl = buildPublishTemplate(g.reply!(ctx), TRACKING_HEADER_BYTES, reply.qos, false, broker.protocol);
+    // A request with a Response Topic is answered there, with its Correlation Data echoed (MQTT 5 §4.10).
+    const topic = response ? response.responseTopic : g.reply!(ctx);
+    const props = response?.correlationData ? encodePublishProperties({ correlationData: response.correlationData }) : null;
+    const tpl = buildPublishTemplate(topic, TRACKING_HEADER_BYTES, reply.qos, false, broker.protocol, props);
     const buf = tpl.bytes;
     header.copy(buf, tpl.payloadOffset);
     buf[tpl.payloadOffset + 3] = FLAG_REPLY;
@@ -179,6 +190,14 @@ export class CommandSender {
   commandOfStream(g: FleetGroup, stream: number): number {
     return (stream - g.commandStreamBase) % Math.max(1, g.commands.length);
   }
+}
+
+/** A request's properties: its Response Topic, and Correlation Data naming the command (stream, sequence). */
+function requestProperties(responseTopic: string, stream: number, seq: number): Buffer | null {
+  const correlationData = Buffer.allocUnsafe(8);
+  correlationData.writeUInt32BE(stream, 0);
+  correlationData.writeUInt32BE(seq >>> 0, 4);
+  return encodePublishProperties({ responseTopic, correlationData });
 }
 
 /** Whether the target group's devices subscribe to the commands addressed to them (checked on device 0). */

@@ -39,6 +39,8 @@ export class ShardContext {
   readonly identities: ShardIdentities | null;
   /** Set once the shard winds down: no new connects, sends or reconnects. */
   stopping = false;
+  /** Why the run cannot be carried out against this broker (set once, e.g. a missing MQTT 5 feature). */
+  fatal: string | null = null;
   /** The load profile, from steady state on. */
   stagePlan: StagePlan | null = null;
 

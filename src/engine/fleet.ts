@@ -42,6 +42,8 @@ export interface FleetCommand {
   topic: ExpandTemplate;
   /** Index of the target group. */
   target: number;
+  /** MQTT 5 request/response: the Response Topic template, null for replies on the device's reply topic. */
+  responseTopic: ExpandTemplate | null;
   /** Per sender client, ms between commands. */
   intervalMs: number;
 }
@@ -81,6 +83,7 @@ export function buildFleet(scenario: Scenario): Fleet {
       spec: c,
       topic: compileTemplate(c.topic),
       target: indexByName.get(c.to) ?? 0,
+      responseTopic: c.responseTopic !== undefined ? compileTemplate(c.responseTopic) : null,
       intervalMs: c.rate !== undefined ? 1000 / c.rate : (1000 * spec.count) / c.totalRate!,
     }));
     const shares = new Set(spec.subscribe.map((s) => parseShared(s.topic)?.share ?? ''));

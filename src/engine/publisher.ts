@@ -15,6 +15,7 @@ import type { Fleet } from './fleet.ts';
 import type { ShardContext } from './context.ts';
 import { EV_PUBLISH } from './events.ts';
 import { sendTracked } from './tracked-send.ts';
+import { groupMqtt5, streamAlias, type GroupMqtt5 } from './mqtt5-streams.ts';
 
 /** A send this much later than scheduled counts as late (schedule overrun). */
 export const LATE_MS = 10;
@@ -36,6 +37,13 @@ export class Publisher {
   /** First stream of each local client (streams of a client are contiguous). */
   private readonly clientFirstStream: Int32Array;
   private readonly templates: (PublishTemplate | null)[];
+  /**
+   * Streams with a topic alias (MQTT 5): two more forms each, at 2s (full topic + alias, the
+   * first send on a connection) and 2s + 1 (empty topic + alias); null when no stream has one.
+   */
+  private readonly aliasTemplates: (PublishTemplate | null)[] | null;
+  /** Per group: each publish stream's MQTT 5 properties, encoded once. */
+  private readonly mqtt5: GroupMqtt5[];
   private plan: StagePlan | null = null;
   private fanoutAt: ((due: number) => FanoutTable) | null = null;
   private running = false;
@@ -61,6 +69,8 @@ export class Publisher {
     this.streamNextDue = new Float64Array(n);
     this.clientFirstStream = new Int32Array(groupOfClient.length + 1);
     this.templates = new Array(n).fill(null);
+    this.mqtt5 = fleet.groups.map((g) => groupMqtt5(g, fleet.scenario.seed, fleet.scenario.broker.protocol));
+    this.aliasTemplates = this.mqtt5.some((m) => m.aliasProps.some((a) => a !== null)) ? new Array(2 * n).fill(null) : null;
     let stream = 0;
     let client = 0;
     for (const s of slices) {
@@ -206,12 +216,17 @@ export class Publisher {
     const conn = this.ctx.conns[this.streamClient[s]];
     const metrics = this.ctx.metrics;
     if (conn !== null && conn.connected) {
-      const tpl = this.templates[s] ?? this.buildTemplate(s);
+      // A topic alias within the broker's maximum: the full topic sets it up once per connection, then the aliased form.
+      const alias = spec.topicAlias === true ? streamAlias(spec, p) : 0;
+      const useAlias = alias > 0 && alias <= conn.topicAliasMaximum;
+      const form = useAlias ? 2 * s + ((conn.aliasesSet & (1 << alias)) !== 0 ? 1 : 0) : -1;
+      const tpl = form < 0 ? (this.templates[s] ?? this.buildTemplate(s, -1)) : (this.aliasTemplates![form] ?? this.buildTemplate(s, form));
       const buf = Buffer.allocUnsafe(tpl.bytes.length);
       tpl.bytes.copy(buf);
       if (spec.track)
         writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
-      sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, spec.qos, due, now);
+      if (!sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, spec.qos, due, now)) return; // too large for the broker
+      if (useAlias) conn.aliasesSet |= 1 << alias;
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing
       // is owed yet; inside the accounting window the fan-out says who should get it.
       const plan = this.plan;
@@ -233,7 +248,8 @@ export class Publisher {
     }
   }
 
-  private buildTemplate(s: number): PublishTemplate {
+  /** Stream s's template: form -1 = plain, 2s = full topic + its alias, 2s + 1 = empty topic + its alias. */
+  private buildTemplate(s: number, form: number): PublishTemplate {
     const g = this.fleet.groups[this.streamGroup[s]];
     const p = this.streamPub[s];
     const spec = g.spec.publish[p];
@@ -241,8 +257,11 @@ export class Publisher {
     const { seed, broker } = this.fleet.scenario;
     const ctx = { i, group: g.spec.name, seed, clientId: '' };
     ctx.clientId = g.clientId(ctx);
-    const tpl = buildPublishTemplate(g.publish[p](ctx), spec.size, spec.qos, spec.retain, broker.protocol);
-    this.templates[s] = tpl;
+    const m = this.mqtt5[g.index];
+    const topic = form >= 0 && (form & 1) === 1 ? '' : g.publish[p](ctx);
+    const tpl = buildPublishTemplate(topic, spec.size, spec.qos, spec.retain, broker.protocol, form < 0 ? m.props[p] : m.aliasProps[p]);
+    if (form < 0) this.templates[s] = tpl;
+    else this.aliasTemplates![form] = tpl;
     return tpl;
   }
 }

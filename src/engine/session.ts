@@ -10,6 +10,8 @@ import type { ConnectPhase } from './connect-phase.ts';
 import type { ShardContext } from './context.ts';
 import { EV_KEEPALIVE, EV_TIMEOUT } from './events.ts';
 import { openWithIdentity, UNUSABLE_IDENTITY } from './identities.ts';
+import { groupMqtt5, type GroupMqtt5 } from './mqtt5-streams.ts';
+import { dropDelayed, sendDelayed } from './tracked-send.ts';
 
 /** What a session hands on to the other parts. */
 export interface SessionHooks {
@@ -26,11 +28,16 @@ export interface SessionHooks {
 }
 
 export class Session implements ConnectionListener {
+  /** Per group: what its clients need of an MQTT 5 broker (checked against each CONNACK). */
+  private readonly mqtt5: GroupMqtt5[];
+
   constructor(
     private readonly ctx: ShardContext,
     private readonly phase: ConnectPhase,
     private readonly hooks: SessionHooks,
   ) {
+    const { seed, broker } = ctx.scenario;
+    this.mqtt5 = ctx.fleet.groups.map((g) => groupMqtt5(g, seed, broker.protocol));
     ctx.events.on(EV_TIMEOUT, (c, due) => this.timeout(c, due));
     ctx.events.on(EV_KEEPALIVE, (c, due, now) => this.keepalive(c, due, now));
   }
@@ -46,7 +53,9 @@ export class Session implements ConnectionListener {
     clients.connectStart[c] = nowMs;
     ctx.metrics.counters[g.index].attempted++;
     conn.endpoint = clients.endpoint[c];
-    const packet = buildConnectPacket(ctx.fleet, g, clients.index[c]);
+    conn.needs = this.mqtt5[g.index].needs;
+    conn.largestPacket = this.mqtt5[g.index].largestPacket;
+    const packet = buildConnectPacket(ctx.fleet, g, clients.index[c], g.spec.clean ? null : conn.assignedClientId);
     const endpoint = ctx.endpoints.endpointFor(clients.globalId(c), conn.endpoint);
     // With an inventory, the device's own certificate joins the endpoint's TLS options; one TLS
     // cannot use fails this attempt on the next turn (once the storm has counted its slot).
@@ -83,7 +92,7 @@ export class Session implements ConnectionListener {
     if (due !== ctx.clients.keepaliveDue[c]) return; // a chain from an earlier connection
     const conn = ctx.conns[c];
     if (conn === null || !conn.connected || ctx.stopping) return;
-    const every = ctx.clients.groupOf(c).spec.keepaliveMs * 0.75;
+    const every = keepaliveMs(conn, ctx.clients.groupOf(c).spec.keepaliveMs) * 0.75;
     // The next check is due `every` after the last write (a ping is one), not after this check.
     if (nowMs - conn.lastWriteMs >= every) conn.sendPing(nowMs);
     this.scheduleKeepalive(c, conn.lastWriteMs + every);
@@ -108,7 +117,10 @@ export class Session implements ConnectionListener {
     const counters = ctx.metrics.counters[g.index];
     this.hooks.settled(c);
     // A refusal is counted as failed when the socket closes (status CONNECTING and the reason).
-    if (reason !== null) return;
+    if (reason !== null) {
+      if (reason.startsWith('broker:')) this.brokerCannot(reason, g.spec.name);
+      return;
+    }
     counters.succeeded++;
     counters.connectionOpened();
     ctx.metrics.recordConnect(g.index, now - clients.connectStart[c]);
@@ -128,7 +140,9 @@ export class Session implements ConnectionListener {
     }
     if (conn.persistent && conn.sessionPresent) conn.resendUnacked(now);
     this.hooks.connected(c, now);
-    if (g.spec.keepaliveMs > 0) this.scheduleKeepalive(c, now + g.spec.keepaliveMs * 0.75);
+    sendDelayed(ctx.metrics, g.index, conn, now); // a persistent session's backlog, within the new limits
+    const keepalive = keepaliveMs(conn, g.spec.keepaliveMs);
+    if (keepalive > 0) this.scheduleKeepalive(c, now + keepalive * 0.75);
     if (g.subscribe.length === 0) return this.markReady(c);
     clients.status[c] = ST_SUBSCRIBING;
     clients.subStart[c] = now;
@@ -157,8 +171,23 @@ export class Session implements ConnectionListener {
     }
   }
 
+  /**
+   * The broker lacks something the scenario needs (an MQTT 5 availability flag, or a Maximum
+   * Packet Size below a fixed publish): the run cannot be carried out, so the shard stops
+   * connecting and reports the reason at once (ctx.fatal) instead of running without it.
+   */
+  private brokerCannot(reason: string, group: string): void {
+    const { ctx } = this;
+    ctx.fatal ??= `the broker cannot run this scenario: ${reason} (group ${group})`;
+    ctx.stopping = true;
+    this.phase.finish();
+  }
+
   onPublishAck(conn: Connection, intendedMs: number): void {
-    this.ctx.metrics.recordAck(this.ctx.clients.group[conn.id], this.ctx.clock.now() - intendedMs);
+    const group = this.ctx.clients.group[conn.id];
+    const now = this.ctx.clock.now();
+    this.ctx.metrics.recordAck(group, now - intendedMs);
+    if (conn.delayedCount > 0) sendDelayed(this.ctx.metrics, group, conn, now);
   }
 
   /**
@@ -167,9 +196,11 @@ export class Session implements ConnectionListener {
    * never in the publish-ack latency. What the plan owed receivers for it stays owed: lost.
    */
   onPublishRefused(conn: Connection, reason: string): void {
-    const counters = this.ctx.metrics.counters[this.ctx.clients.group[conn.id]];
+    const group = this.ctx.clients.group[conn.id];
+    const counters = this.ctx.metrics.counters[group];
     counters.refused++;
     counters.countError(reason);
+    if (conn.delayedCount > 0) sendDelayed(this.ctx.metrics, group, conn, this.ctx.clock.now());
   }
 
   onMessage(conn: Connection, buf: Buffer, start: number, end: number, nowMs: number, retained: boolean): void {
@@ -185,6 +216,7 @@ export class Session implements ConnectionListener {
     const st = clients.status[c];
     const now = ctx.clock.now();
     const plan = clients.plan[c];
+    if (!conn.persistent && conn.delayedCount > 0) dropDelayed(ctx.metrics, g.index, conn);
     if (st === ST_CONNECTING) {
       // A client's first attempt is `failed` (the implicit gate's figure); retries are reconnects.
       if (clients.lostAt[c] > 0) counters.reconnectFailed++;
@@ -211,4 +243,9 @@ export class Session implements ConnectionListener {
     if (plan === PLAN_NONE) clients.lostAt[c] = now;
     this.hooks.closed(c, plan, now);
   }
+}
+
+/** The keepalive in force: the broker's Server Keep Alive (MQTT 5) when it sent one, else the group's. */
+function keepaliveMs(conn: Connection, groupKeepaliveMs: number): number {
+  return conn.serverKeepAliveSec >= 0 ? conn.serverKeepAliveSec * 1000 : groupKeepaliveMs;
 }

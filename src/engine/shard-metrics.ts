@@ -60,6 +60,8 @@ export class ShardMetrics {
   readonly steadyPublished: number[];
   late = 0;
   maxLagMs = 0;
+  /** Publishes waiting on a connection for the broker's Receive Maximum (tracked-send.ts); not settled while any wait. */
+  delayedNow = 0;
 
   constructor(
     private readonly fleet: Fleet,
@@ -167,6 +169,7 @@ export class ShardMetrics {
    * so only the acks count for it.
    */
   settled(): boolean {
+    if (this.delayedNow > 0) return false;
     for (let g = 0; g < this.counters.length; g++) {
       const c = this.counters[g];
       if (c.acked + c.refused < this.publishedNeedingAck[g]) return false;

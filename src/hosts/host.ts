@@ -22,6 +22,8 @@ export interface ConnectReport {
   missingClients: MissingClient[];
   /** Connections that succeeded on this host (0 everywhere means no broker was reachable). */
   connected: number;
+  /** Why the run cannot be carried out against this broker (e.g. an MQTT 5 feature it lacks); the run stops. */
+  fatal?: string;
 }
 
 export interface Missing {

@@ -54,7 +54,12 @@ export class ShardServer {
         for (const c of runner.metrics.counters) connected += c.succeeded;
         this.emit({
           type: 'connected',
-          report: { missingSubscriptions: runner.missingSubscriptions, missingClients: runner.missingClients, connected },
+          report: {
+            missingSubscriptions: runner.missingSubscriptions,
+            missingClients: runner.missingClients,
+            connected,
+            ...(runner.ctx.fatal !== null ? { fatal: runner.ctx.fatal } : {}),
+          },
         });
         return;
       }

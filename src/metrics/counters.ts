@@ -27,6 +27,7 @@ export const COUNTER_FIELDS = [
   'will', // will messages delivered (owed to nobody)
   'notOwed', // other deliveries the receiver was not owed (outside the window, not its share, foreign)
   'subscribeDowngraded', // SUBACKs granting a lower QoS than the subscription asked for
+  'delayedByReceiveMaximum', // QoS 1/2 publishes held back until an ack made room under the broker's Receive Maximum (MQTT 5)
 ] as const;
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
@@ -56,6 +57,7 @@ export class GroupCounters implements CounterValues {
   will = 0;
   notOwed = 0;
   subscribeDowngraded = 0;
+  delayedByReceiveMaximum = 0;
   /** Gauge: connections open right now. */
   open = 0;
   /** Highest `open` ever seen on this host (exact, updated on every open). */

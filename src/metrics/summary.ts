@@ -195,6 +195,7 @@ export function buildSummary(
       retained: c.retained,
       will: c.will,
       notOwed: c.notOwed,
+      ...(c.delayedByReceiveMaximum > 0 ? { delayedByReceiveMaximum: c.delayedByReceiveMaximum } : {}),
     },
     throughput: {
       publishedPerSec: steady ? rate(steady.published, steady.seconds) : 0,

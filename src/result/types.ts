@@ -68,6 +68,8 @@ export interface Summary {
     retained?: number;
     will?: number;
     notOwed?: number;
+    /** MQTT 5: QoS 1/2 publishes held back (then sent) because the broker's Receive Maximum was reached. */
+    delayedByReceiveMaximum?: number;
   };
   throughput: {
     /** Over the steady-state period. */

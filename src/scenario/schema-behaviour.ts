@@ -17,6 +17,10 @@ export const commandEntry = section(
     rate: rate('commands per second per sender client').optional(),
     totalRate: rate('commands per second for the whole sender group').optional(),
     timeout: duration({ min: 1 }, 'a reply later than this, or none, counts as no reply').prefault('5s'),
+    responseTopic: topicName(
+      [...COMMAND_PLACEHOLDERS],
+      'MQTT 5 request/response: the Response Topic each command carries (template; the sender subscribes to it); devices answer there, echoing the Correlation Data',
+    ).optional(),
   },
   'commands this group sends to devices of another group (give rate or totalRate)',
 ).transform((c): CommandSpec => ({
@@ -26,6 +30,7 @@ export const commandEntry = section(
   size: Math.max(c.size, TRACKING_HEADER_BYTES),
   ...(c.rate !== undefined ? { rate: c.rate } : { totalRate: c.totalRate }),
   timeoutMs: c.timeout,
+  ...(c.responseTopic !== undefined ? { responseTopic: c.responseTopic } : {}),
 }));
 
 export const replySection = section(

@@ -94,6 +94,7 @@ export const checkGroups: CrossCheck = (root, report) => {
       if (!used.has('i') && !used.has('rand'))
         report([...path, 'clientId'], 'must contain {i} (or {rand:N}) so the clients of the group get distinct ids');
     }
-    if (Array.isArray(group.publish)) group.publish.forEach((entry, j) => checkPublishEntry(entry, [...path, 'publish', j], report));
+    if (Array.isArray(group.publish))
+      group.publish.forEach((entry, j) => checkPublishEntry(entry, [...path, 'publish', j], report, { protocol, clean: group.clean }));
   });
 };

@@ -3,7 +3,7 @@
 
 import type { GroupSpec } from './types.ts';
 import { parseDuration } from './units.ts';
-import { isRecord } from './schema-broker.ts';
+import { isRecord, rawProtocol } from './schema-broker.ts';
 import type { CrossCheck } from './schema-check.ts';
 import { parseThresholds } from '../gate/threshold.ts';
 
@@ -54,6 +54,11 @@ export const checkRun: CrossCheck = (root, report) => {
       const hasRate = c.rate !== undefined;
       const hasTotal = c.totalRate !== undefined;
       if (hasRate === hasTotal) report(['groups', k, 'commands', j], 'give either rate (per sender) or totalRate (for the group)');
+      if (c.responseTopic !== undefined && rawProtocol(root) !== 5)
+        report(
+          ['groups', k, 'commands', j, 'responseTopic'],
+          `needs broker.protocol 5 (it is ${rawProtocol(root)}): request/response is MQTT 5`,
+        );
     });
   });
   const m = root.migration;

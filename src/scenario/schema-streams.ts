@@ -2,7 +2,7 @@
 
 import { TRACKING_HEADER_BYTES } from '../wire.ts';
 import type { PublishSpec, SubscribeSpec, WillSpec } from './types.ts';
-import { bool, fraction, oneOf, peek, qos, rate, section, size, template, topicFilter, topicName } from './fields.ts';
+import { bool, duration, fraction, map, oneOf, peek, qos, rate, section, size, template, text, topicFilter, topicName } from './fields.ts';
 import type { IssuePath } from './schema-check.ts';
 import { isRecord } from './schema-broker.ts';
 import type { PlaceholderName } from './template.ts';
@@ -33,6 +33,14 @@ export const subscribeEntry = section(
 
 const publishSize = size(MAX_PAYLOAD_BYTES, 'payload bytes, tracking header included');
 const trackField = bool('prefix payloads with the tracking header (latency, loss, order)');
+// MQTT 5 publish properties (checkPublishEntry refuses them under another protocol).
+const userPropertiesField = map(text('user property value'), 'MQTT 5 user properties sent with every message (name: value)');
+/** The Message Expiry Interval is a 4-byte count of seconds. */
+const messageExpiryField = duration({ wholeSeconds: true, min: 1000, max: 4_294_967_295_000 }, 'MQTT 5 message expiry interval');
+const topicAliasField = bool(
+  "MQTT 5: send the topic once per connection, then only a topic alias (up to the broker's Topic Alias Maximum)",
+);
+export const MQTT5_PUBLISH_FIELDS = ['userProperties', 'messageExpiry', 'topicAlias'] as const;
 
 export const publishEntry = section(
   {
@@ -49,6 +57,9 @@ export const publishEntry = section(
     ).prefault('fixed'),
     jitter: fraction('random spread of each fixed send around its slot, e.g. 10% of the period').prefault(0),
     onConnect: bool('also publish once right after every (re)connect, e.g. retained state').prefault(false),
+    userProperties: userPropertiesField.optional(),
+    messageExpiry: messageExpiryField.optional(),
+    topicAlias: topicAliasField.prefault(false),
   },
   'one publish stream; give rate or totalRate (or onConnect alone)',
 ).transform((p): PublishSpec => ({
@@ -61,11 +72,32 @@ export const publishEntry = section(
   arrival: p.arrival,
   jitter: p.jitter,
   onConnect: p.onConnect,
+  ...(p.userProperties !== undefined ? { userProperties: p.userProperties } : {}),
+  ...(p.messageExpiry !== undefined ? { messageExpiryMs: p.messageExpiry } : {}),
+  ...(p.topicAlias ? { topicAlias: true } : {}),
 }));
 
 /** Rules spanning fields of one raw publish entry. */
-export function checkPublishEntry(raw: unknown, path: IssuePath, report: (path: IssuePath, message: string) => void): void {
+export function checkPublishEntry(
+  raw: unknown,
+  path: IssuePath,
+  report: (path: IssuePath, message: string) => void,
+  session: { protocol: unknown; clean: unknown } = { protocol: 4, clean: true },
+): void {
   if (!isRecord(raw)) return;
+  for (const key of MQTT5_PUBLISH_FIELDS) {
+    if (raw[key] === undefined || raw[key] === false || session.protocol === 5) continue;
+    report(
+      [...path, key],
+      `needs broker.protocol 5 (it is ${String(session.protocol)}); MQTT ${String(session.protocol)} has no publish properties`,
+    );
+  }
+  if (raw.topicAlias === true && session.clean === false) {
+    report(
+      [...path, 'topicAlias'],
+      'needs clean: true: aliases last one network connection, so a publish resent after a reconnect could not use one',
+    );
+  }
   const hasRate = raw.rate !== undefined;
   const hasTotal = raw.totalRate !== undefined;
   if (hasRate && hasTotal) report([...path, 'totalRate'], 'give either rate (per client) or totalRate (for the group), not both');

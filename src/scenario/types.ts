@@ -57,6 +57,12 @@ export interface PublishSpec {
   jitter: number;
   /** Publish once right after each (re)connect (e.g. retained state). */
   onConnect: boolean;
+  /** MQTT 5 user properties on every message, in order. */
+  userProperties?: Record<string, string>;
+  /** MQTT 5 Message Expiry Interval, ms (whole seconds). */
+  messageExpiryMs?: number;
+  /** MQTT 5: topic once per connection, then a topic alias (within the broker's Topic Alias Maximum). */
+  topicAlias?: boolean;
 }
 
 export interface ReconnectSpec {
@@ -119,6 +125,11 @@ export interface CommandSpec {
   totalRate?: number;
   /** A reply later than this (or none) counts against the command. */
   timeoutMs: number;
+  /**
+   * MQTT 5 request/response: each command carries this Response Topic (template, sender's
+   * placeholders) and Correlation Data, and the device answers there instead of on its reply topic.
+   */
+  responseTopic?: string;
 }
 
 export interface ReplySpec {

@@ -58,12 +58,12 @@ describe('MQTT 5 acks with a failure reason code', () => {
     const { listener, server, connectBytes } = await connectedV5();
     const bytes = send(1, 1, 101) + send(1, 2, 102) + send(1, 3, 103) + send(1, 4, 104);
     await afterPublishes(connectBytes, bytes);
-    server.write(Buffer.concat([ack('puback', 1, 0x87), ack('puback', 2, 0x10), ack('puback', 3, 0x87), ack('puback', 4, 0xa0)]));
+    server.write(Buffer.concat([ack('puback', 1, 0x87), ack('puback', 2, 0x10), ack('puback', 3, 0x87), ack('puback', 4, 0xa3)]));
     await waitUntil(() => conn!.inFlight === 0, 'every id freed');
     expect(listener.of('refused')).toEqual([
       { kind: 'refused', reason: 'puback:not-authorized', intendedMs: 101 },
       { kind: 'refused', reason: 'puback:not-authorized', intendedMs: 103 },
-      { kind: 'refused', reason: 'puback:code-160', intendedMs: 104 },
+      { kind: 'refused', reason: 'puback:code-163', intendedMs: 104 },
     ]);
     expect(listener.of('ack')).toEqual([{ kind: 'ack', intendedMs: 102 }]);
   });
