@@ -7,8 +7,8 @@
 import type { CounterValues, ErrorCounts } from '../../metrics/counters.ts';
 import { addErrors } from '../../metrics/counters.ts';
 import { createLatencyHistogram, decodeHistogram, type Histogram } from '../../metrics/histogram.ts';
-import { sampleConnected, type Sample } from '../../metrics/sample.ts';
-import type { LatencyName, Result, Summary, TimelinePoint } from '../../result/types.ts';
+import { SECOND_LATENCIES, sampleConnected, type Sample } from '../../metrics/sample.ts';
+import type { HostHealthSecond, LatencyName, Result, Summary, TimelinePoint } from '../../result/types.ts';
 import { LATENCY_NAMES } from '../../result/types.ts';
 
 /** One group's cumulative figures, named as in result.json's summary. */
@@ -127,6 +127,9 @@ export class LiveFigures {
   histograms = {} as Record<LatencyName, Histogram>;
   /** Connections open per host at the last second (host id → count). */
   hostConnected: Record<string, number> = {};
+  /** Each host's own health at its last second, and its GC pauses summed over the run. */
+  hostHealth: Record<string, HostHealthSecond> = {};
+  hostGc: Record<string, { count: number; ms: number }> = {};
   /** The last merged second, for rates and per-second p99s. */
   last: TimelinePoint | null = null;
   plannedConnected = 0;
@@ -145,6 +148,8 @@ export class LiveFigures {
     for (const [name, n] of Object.entries(this.planned)) this.groups[name] = emptyGroup(n);
     for (const name of LATENCY_NAMES) this.histograms[name] = createLatencyHistogram();
     this.hostConnected = {};
+    this.hostHealth = {};
+    this.hostGc = {};
     this.last = null;
     this.plannedConnected = 0;
     this.late = 0;
@@ -163,12 +168,26 @@ export class LiveFigures {
       this.hostConnected[s.host] = sampleConnected(s);
       if (s.endToEnd) this.histograms.endToEnd.add(decodeHistogram(s.endToEnd));
       if (s.connect) this.histograms.connect.add(decodeHistogram(s.connect));
+      for (const name of SECOND_LATENCIES) {
+        const encoded = s.latency?.[name];
+        if (encoded) this.histograms[name].add(decodeHistogram(encoded));
+      }
+      this.late += s.late ?? 0;
+      this.maxLagMs = Math.max(this.maxLagMs, s.maxLagMs ?? 0);
+      if (s.health) this.addHealth(s.host, s.health);
     }
     // Open connections are a gauge: the merged second's sum over hosts, per group.
     for (const g of Object.values(this.groups)) g.connected = 0;
     for (const s of samples) for (const [name, g] of Object.entries(s.groups)) this.groups[name]!.connected += g.open;
     this.plannedConnected = point.plannedConnected;
     this.last = point;
+  }
+
+  private addHealth(host: string, h: HostHealthSecond): void {
+    this.hostHealth[host] = h;
+    const gc = (this.hostGc[host] ??= { count: 0, ms: 0 });
+    gc.count += h.gcCount;
+    gc.ms += h.gcMs;
   }
 
   /** Replaces every figure with the result's: from here on the view equals result.json. */
@@ -184,6 +203,7 @@ export class LiveFigures {
     }
     this.late = result.run.schedule?.late ?? 0;
     this.maxLagMs = result.run.schedule?.maxLagMs ?? 0;
+    for (const h of result.health ?? []) this.hostGc[h.host] = { count: h.run.gc.count, ms: h.run.gc.totalMs };
     this.final = true;
   }
 

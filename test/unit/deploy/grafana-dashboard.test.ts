@@ -57,6 +57,8 @@ describe('deploy/grafana/fleetstorm.json', () => {
           groups: { devices: { delta, open: 2, errors: { 'tcp:ECONNRESET': 1 } } },
           endToEnd: '',
           connect: '',
+          late: 1,
+          health: { cpu: 0.5, rssMb: 80, heapMb: 20, eldP50Ms: 1, eldP99Ms: 9, eldMaxMs: 12, gcCount: 2, gcMs: 3, gcMaxMs: 2 },
         },
       ],
       {
