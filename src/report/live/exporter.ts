@@ -30,9 +30,17 @@ export const COUNT_METRICS: [CountField, string, string][] = [
   ['duplicated', 'fleetstorm_messages_duplicated_total', 'owed deliveries received more than once'],
   ['outOfOrder', 'fleetstorm_messages_out_of_order_total', 'owed deliveries below the highest sequence seen'],
   ['skipped', 'fleetstorm_messages_skipped_total', 'scheduled sends skipped because the client was offline'],
+  ['refused', 'fleetstorm_messages_refused_total', 'publishes the broker refused (what they owed counts as lost)'],
   ['commandsSent', 'fleetstorm_commands_sent_total', 'commands published to devices'],
   ['commandsReplied', 'fleetstorm_commands_replied_total', 'command replies within the timeout'],
   ['commandsLate', 'fleetstorm_commands_late_total', 'command replies after the timeout'],
+];
+
+/** Deliveries owed to nobody, as the `kind` label of fleetstorm_messages_not_owed_total. */
+const NOT_OWED: [CountField, string][] = [
+  ['retained', 'retained'],
+  ['will', 'will'],
+  ['notOwed', 'other'],
 ];
 
 /** result.json's histogram name → the `measure` label. */
@@ -63,6 +71,16 @@ export function buildRegistry(figures: LiveFigures): Registry {
       },
     });
   }
+  new Counter({
+    name: 'fleetstorm_messages_not_owed_total',
+    help: 'deliveries owed to nobody (retained replays, wills, other), counted apart from received',
+    labelNames: ['group', 'kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [group, g] of Object.entries(figures.groups)) for (const [field, kind] of NOT_OWED) this.inc({ group, kind }, g[field]);
+    },
+  });
   new Counter({
     name: 'fleetstorm_errors_total',
     help: 'errors by group and reason (e.g. tcp:ECONNREFUSED, connack:not-authorized)',

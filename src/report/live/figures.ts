@@ -28,6 +28,12 @@ export interface GroupFigures {
   duplicated: number;
   outOfOrder: number;
   skipped: number;
+  /** Publishes the broker refused. */
+  refused: number;
+  /** Deliveries owed to nobody, by kind (never part of received). */
+  retained: number;
+  will: number;
+  notOwed: number;
   commandsSent: number;
   commandsReplied: number;
   commandsLate: number;
@@ -50,6 +56,10 @@ const FROM_DELTA: [CountField, keyof CounterValues][] = [
   ['duplicated', 'duplicated'],
   ['outOfOrder', 'outOfOrder'],
   ['skipped', 'skipped'],
+  ['refused', 'refused'],
+  ['retained', 'retained'],
+  ['will', 'will'],
+  ['notOwed', 'notOwed'],
   ['commandsSent', 'commandsSent'],
   ['commandsReplied', 'commandsReplied'],
   ['commandsLate', 'commandsLate'],
@@ -72,6 +82,10 @@ function emptyGroup(planned: number): GroupFigures {
     duplicated: 0,
     outOfOrder: 0,
     skipped: 0,
+    refused: 0,
+    retained: 0,
+    will: 0,
+    notOwed: 0,
     commandsSent: 0,
     commandsReplied: 0,
     commandsLate: 0,
@@ -97,6 +111,10 @@ function groupFromSummary(planned: number, connected: number, s: Summary): Group
     duplicated: s.messages.duplicated,
     outOfOrder: s.messages.outOfOrder,
     skipped: s.messages.skipped ?? 0,
+    refused: s.messages.refused ?? 0,
+    retained: s.messages.retained ?? 0,
+    will: s.messages.will ?? 0,
+    notOwed: s.messages.notOwed ?? 0,
     commandsSent: s.commands?.sent ?? 0,
     commandsReplied: s.commands?.replied ?? 0,
     commandsLate: s.commands?.late ?? 0,

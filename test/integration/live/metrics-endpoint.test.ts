@@ -45,6 +45,8 @@ const FIELDS: [string, (s: Result['summary']) => number][] = [
   ['fleetstorm_messages_lost_total', (s) => s.messages.lost],
   ['fleetstorm_messages_duplicated_total', (s) => s.messages.duplicated],
   ['fleetstorm_messages_out_of_order_total', (s) => s.messages.outOfOrder],
+  ['fleetstorm_messages_refused_total', (s) => s.messages.refused ?? 0],
+  ['fleetstorm_messages_not_owed_total', (s) => (s.messages.retained ?? 0) + (s.messages.will ?? 0) + (s.messages.notOwed ?? 0)],
 ];
 
 const MEASURE: Record<string, string> = {
