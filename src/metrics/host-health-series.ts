@@ -11,6 +11,9 @@ export const GENERATOR_DELAY_P99_MS = 50;
 /** Average cores over the steady seconds at which a host had no CPU left (one event loop = one core). */
 export const GENERATOR_CPU_CORES = 0.95;
 
+/** A process host stalled with its CPU never above this waited off-CPU rather than worked. */
+const OFF_CPU_CORES = 0.5;
+
 const FIELDS: (keyof HostHealthSecond)[] = ['cpu', 'rssMb', 'heapMb', 'eldP50Ms', 'eldP99Ms', 'eldMaxMs', 'gcCount', 'gcMs', 'gcMaxMs'];
 
 export interface HostHealthInput {
@@ -48,6 +51,10 @@ export function generatorBound(health: readonly HostHealth[] | undefined): strin
     if (span.eventLoopDelayMs.p99 > GENERATOR_DELAY_P99_MS) why.push(`event-loop delay p99 ${fmt(span.eventLoopDelayMs.p99)} ms`);
     if (span.cpu.avg >= GENERATOR_CPU_CORES)
       why.push(`CPU ${fmt(span.cpu.avg)} core${h.cpuSource === 'thread' ? ' (event-loop busy)' : ''}`);
+    // Stalled most of the time (the median second, not a burst) while never using much CPU: the
+    // process waited off-CPU (more runnable threads than cores, or blocking I/O).
+    else if (h.cpuSource === 'process' && span.eventLoopDelayMs.p50 > GENERATOR_DELAY_P99_MS && span.cpu.max < OFF_CPU_CORES)
+      why.push(`at CPU ${fmt(span.cpu.avg)} core (stalled off-CPU: machine oversubscribed or blocking I/O)`);
     if (why.length) found.push(`host ${h.host} ${why.join(', ')}`);
   }
   if (found.length === 0) return null;

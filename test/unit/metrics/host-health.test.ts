@@ -95,13 +95,13 @@ describe('HostHealth on the real event loop', () => {
   }, 20_000);
 });
 
-function span(over: Partial<HostHealthSummary> & { p99?: number } = {}): HostHealthSummary {
+function span(over: Partial<HostHealthSummary> & { p99?: number; p50?: number } = {}): HostHealthSummary {
   return {
     seconds: 10,
     cpu: over.cpu ?? { avg: 0.3, max: 0.5 },
     rssMaxMb: 100,
     heapMaxMb: 20,
-    eventLoopDelayMs: { p50: 1, p99: over.p99 ?? 5, max: 30 },
+    eventLoopDelayMs: { p50: over.p50 ?? 1, p99: over.p99 ?? 5, max: 30 },
     gc: { count: 4, totalMs: 8, maxMs: 3 },
   };
 }
@@ -121,6 +121,10 @@ describe('generator-bound verdict', () => {
     // The limit itself is not over it; the run's figures count only when there was no steady state.
     expect(generatorBound([host('d', span({ p99: GENERATOR_DELAY_P99_MS }), span({ p99: 500 }))])).toBeNull();
     expect(generatorBound([host('e', null, span({ p99: 80 }))])).toContain('host e event-loop delay p99 80 ms');
+    expect(generatorBound([host('f', span({ p50: 600, p99: 900, cpu: { avg: 0.08, max: 0.1 } }))])).toBe(
+      'generator-bound: host f event-loop delay p99 900 ms, at CPU 0.08 core (stalled off-CPU: machine oversubscribed or blocking I/O)' +
+        " — latency figures include the generator's own stalls",
+    );
   });
 
   it('keeps each host apart, column by column, from its samples', () => {
