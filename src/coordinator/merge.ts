@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { ShardResult } from '../engine/samples.ts';
 import { mergeEncoded, summarizeEncoded } from '../metrics/histogram.ts';
 import { findDowngrades } from '../metrics/downgrades.ts';
+import { hostHealthOf } from '../metrics/host-health-series.ts';
 import { mergeTimelines, openByGroup, type Sample } from '../metrics/sample.ts';
 import { steadyFromSamples, wholeSeconds, type SteadyCounts } from '../metrics/steady.ts';
 import { buildSummary, mergeGroupTotals, type GroupTotals } from '../metrics/summary.ts';
@@ -92,8 +93,15 @@ export function mergeResults(meta: RunMeta, shards: ShardResult[]): Result {
     histograms,
     thresholds: [],
     ...downgradesOf(scenario.groups, groupTotals),
+    ...healthOf(shards),
     ...(scenario.migration ? { migration: mergeCohorts(scenario, shards) } : {}),
   };
+}
+
+/** Each host's own health, per host (never summed); absent when no host reported any. */
+function healthOf(shards: ShardResult[]): Pick<Result, 'health'> {
+  const health = hostHealthOf(shards.map((s) => ({ host: s.hostId, samples: s.samples, health: s.health })));
+  return health.length > 0 ? { health } : {};
 }
 
 /** A group's excess never fills another's loss: the total lost is the sum of the groups' lost. */

@@ -2,6 +2,7 @@
 // ShardResult at the end. Both are plain JSON so they cross threads, processes and the network.
 
 import type { GroupTotals } from '../metrics/summary.ts';
+import type { HostHealth } from '../result/types.ts';
 import type { Sample } from '../metrics/sample.ts';
 import type { MissingClient, MissingSubscription } from './fanout.ts';
 
@@ -23,4 +24,6 @@ export interface ShardResult {
   maxConnectsInFlight?: number;
   /** Migration cohorts this shard moved: devices, reconnects, encoded gap histogram (µs). */
   cohorts?: { index: number; atMs: number; moved: number; reconnected: number; gap: string }[];
+  /** The host's own health over the run and its steady seconds (per second: in each sample). */
+  health?: Pick<HostHealth, 'cpuSource' | 'run' | 'steady'>;
 }

@@ -21,7 +21,7 @@ import {
   type GroupTotals,
   type LatencyHistograms,
 } from '../metrics/summary.ts';
-import type { Sample } from '../metrics/sample.ts';
+import { SECOND_LATENCIES, type Sample, type SecondLatency } from '../metrics/sample.ts';
 import { TimelineSampler } from '../metrics/timeline.ts';
 import type { Fleet } from './fleet.ts';
 import { ARRIVAL_DUPLICATE, ARRIVAL_NOT_OWED, ARRIVAL_OUT_OF_ORDER, ReceiveTracker, type OwesStream } from './receive-tracker.ts';
@@ -45,6 +45,14 @@ export class ShardMetrics {
   readonly publishedNeedingAck: number[];
   private readonly e2eSecond: Histogram = createLatencyHistogram();
   private readonly connectSecond: Histogram = createLatencyHistogram();
+  /** This second's other latencies (the live endpoint's histograms rise with them). */
+  private readonly otherSecond = {
+    subscribe: createLatencyHistogram(),
+    publishAck: createLatencyHistogram(),
+    reconnect: createLatencyHistogram(),
+    commandRoundTrip: createLatencyHistogram(),
+  } satisfies Record<SecondLatency, Histogram>;
+  private lateBefore = 0;
   private readonly tracker = new ReceiveTracker();
   private readonly sampler: TimelineSampler;
   private readonly byName: Record<string, GroupCounters> = {};
@@ -97,6 +105,7 @@ export class ShardMetrics {
   /** Gap from losing a connection (or being moved) to CONNACK again. */
   recordReconnect(group: number, ms: number, cohort?: number): void {
     recordMicros(this.histograms[group].reconnect, ms * 1000);
+    recordMicros(this.otherSecond.reconnect, ms * 1000);
     if (cohort === undefined) return;
     const record = this.cohorts.get(cohort);
     if (!record) return;
@@ -120,17 +129,20 @@ export class ShardMetrics {
   recordReply(group: number, ms: number, timeoutMs: number): void {
     const c = this.counters[group];
     recordMicros(this.histograms[group].commandRoundTrip, ms * 1000);
+    recordMicros(this.otherSecond.commandRoundTrip, ms * 1000);
     if (ms <= timeoutMs) c.commandsReplied++;
     else c.commandsLate++;
   }
 
   recordSubscribe(group: number, ms: number): void {
     recordMicros(this.histograms[group].subscribe, ms * 1000);
+    recordMicros(this.otherSecond.subscribe, ms * 1000);
   }
 
   recordAck(group: number, ms: number): void {
     this.counters[group].acked++;
     recordMicros(this.histograms[group].publishAck, ms * 1000);
+    recordMicros(this.otherSecond.publishAck, ms * 1000);
   }
 
   /**
@@ -192,6 +204,17 @@ export class ShardMetrics {
     const t = final ? Math.max(last + 1, Math.floor(elapsed / 1000) + 1) : closedSecond(elapsed);
     if (t <= last) return null;
     const s = this.sampler.sample(t, this.byName, this.e2eSecond, this.connectSecond, plannedConnected);
+    const latency: Sample['latency'] = {};
+    for (const name of SECOND_LATENCIES) {
+      const h = this.otherSecond[name];
+      if (h.totalCount === 0) continue;
+      latency[name] = encodeHistogram(h);
+      h.reset();
+    }
+    s.latency = latency;
+    s.late = this.late - this.lateBefore;
+    s.maxLagMs = Math.round(this.maxLagMs * 1000) / 1000;
+    this.lateBefore = this.late;
     this.samples.push(s);
     return s;
   }

@@ -163,7 +163,11 @@ export class ShardRunner {
     for (const conn of ctx.conns) if (conn?.socket) conn.destroy(null);
     this.phase.finish();
     const missing = { subscriptions: this.phase.missingSubscriptions, clients: this.phase.missingClients };
-    return { ...ctx.metrics.result(interrupted, missing, ctx.clock.now()), maxConnectsInFlight: parts.storm.maxInFlight };
+    return {
+      ...ctx.metrics.result(interrupted, missing, ctx.clock.now()),
+      maxConnectsInFlight: parts.storm.maxInFlight,
+      ...this.sampler.healthResult(),
+    };
   }
 }
 

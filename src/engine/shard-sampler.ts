@@ -1,12 +1,15 @@
 // One sample a second, on whole seconds after the run's start, so every host's sample t means
-// the same second; and a final one when the shard finishes.
+// the same second; and a final one when the shard finishes. Each sample carries the host's own
+// health over that second (metrics/host-health.ts).
 
+import { HostHealth } from '../metrics/host-health.ts';
 import type { ShardContext } from './context.ts';
 import { closedSecond } from './shard-metrics.ts';
-import type { ShardSample } from './samples.ts';
+import type { ShardResult, ShardSample } from './samples.ts';
 
 export class ShardSampler {
   private timer: unknown = null;
+  private readonly health = new HostHealth();
 
   constructor(
     private readonly ctx: ShardContext,
@@ -15,6 +18,7 @@ export class ShardSampler {
   ) {}
 
   start(): void {
+    this.health.start();
     this.schedule();
   }
 
@@ -23,6 +27,12 @@ export class ShardSampler {
     if (this.timer !== null) this.ctx.clock.clearTimer(this.timer);
     this.timer = null;
     this.emit(true);
+    this.health.stop();
+  }
+
+  /** The host's health over the run and its steady seconds, for the ShardResult. */
+  healthResult(): Pick<ShardResult, 'health'> {
+    return { health: { cpuSource: this.health.cpuSource, ...this.health.summary() } };
   }
 
   private schedule(): void {
@@ -41,6 +51,16 @@ export class ShardSampler {
   private emit(final: boolean): void {
     const now = this.ctx.clock.now();
     const sample = this.ctx.metrics.sample(now, this.plannedConnected(now), final);
-    if (sample !== null) this.onSample?.(sample);
+    if (sample === null) return;
+    sample.health = this.health.sample(this.isSteady(sample.t), !final && this.isSteady(sample.t + 1));
+    this.onSample?.(sample);
+  }
+
+  /** Second t lies wholly inside the steady window (as metrics/steady.ts wholeSeconds counts it). */
+  private isSteady(t: number): boolean {
+    const m = this.ctx.metrics;
+    if (!m.steadyStarted) return false;
+    const from = m.runStartMs + (t - 1) * 1000;
+    return from >= m.steadyStartMs && from + 1000 <= m.steadyEndMs;
   }
 }

@@ -1,8 +1,9 @@
 // The run's figures so far, from the merged per-second samples the coordinator receives: what an
 // abortOnFail gate is evaluated on while the run goes. Counts and errors add up from the start;
 // rates and end-to-end latency cover the steady seconds seen so far, like the final summary's.
-// Samples carry end-to-end and connect latency for the whole host only, so group summaries have
-// counts and rates but no latency (a group latency gate has no live value and never aborts).
+// Samples carry each latency for the whole host only, so group summaries have counts and rates
+// but no latency (a group latency gate has no live value and never aborts). End-to-end latency
+// covers the steady seconds, the others the whole run, as in the final summary.
 
 import type { LatencyName, Summary } from '../result/types.ts';
 import { LATENCY_NAMES } from '../result/types.ts';
@@ -10,7 +11,7 @@ import type { CounterValues, ErrorCounts } from './counters.ts';
 import { addCounters, addErrors, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';
 import { createLatencyHistogram, mergeEncodedInto } from './histogram.ts';
-import type { Sample } from './sample.ts';
+import { SECOND_LATENCIES, type Sample } from './sample.ts';
 import type { SteadyCounts } from './steady.ts';
 import { buildSummary } from './summary.ts';
 
@@ -28,9 +29,10 @@ export class LiveFigures {
   private readonly empty = {} as Record<LatencyName, Histogram>;
 
   constructor() {
-    for (const name of LATENCY_NAMES) this.histograms[name] = this.empty[name] = createLatencyHistogram();
-    this.histograms.endToEnd = createLatencyHistogram();
-    this.histograms.connect = createLatencyHistogram();
+    for (const name of LATENCY_NAMES) {
+      this.histograms[name] = createLatencyHistogram();
+      this.empty[name] = createLatencyHistogram();
+    }
   }
 
   /** Adds one second's samples from every host; `steady` when that second lies in steady state. */
@@ -66,6 +68,11 @@ export class LiveFigures {
       this.histograms.connect,
       samples.map((s) => s.connect),
     );
+    for (const name of SECOND_LATENCIES)
+      mergeEncodedInto(
+        this.histograms[name],
+        samples.map((s) => s.latency?.[name] ?? ''),
+      );
   }
 
   /** The figures so far, shaped like a result's summary and groups. */

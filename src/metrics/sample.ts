@@ -2,7 +2,7 @@
 // for the same second into one timeline point. Per-second latency travels as encoded
 // histograms so that the merged p50/p99 come from added buckets, not from averaged percentiles.
 
-import type { TimelinePoint } from '../result/types.ts';
+import type { HostHealthSecond, LatencyName, TimelinePoint } from '../result/types.ts';
 import type { CounterValues, ErrorCounts } from './counters.ts';
 import { addErrors } from './counters.ts';
 import type { Histogram } from './histogram.ts';
@@ -28,7 +28,18 @@ export interface Sample {
   /** Encoded histograms (µs) of what was measured in this interval only; '' when empty. */
   endToEnd: string;
   connect: string;
+  /** The other latencies measured in this interval, encoded the same way (absent when empty). */
+  latency?: Partial<Record<SecondLatency, string>>;
+  /** Sends more than 10 ms behind schedule within the interval, and the worst lag so far (ms). */
+  late?: number;
+  maxLagMs?: number;
+  /** The host's own CPU, memory, event-loop delay and GC over the interval. */
+  health?: HostHealthSecond;
 }
+
+/** Latencies a sample carries in `latency` (end-to-end and connect have their own fields). */
+export type SecondLatency = Exclude<LatencyName, 'endToEnd' | 'connect'>;
+export const SECOND_LATENCIES: readonly SecondLatency[] = ['subscribe', 'publishAck', 'reconnect', 'commandRoundTrip'];
 
 /** Connections open in a sample, over its groups. */
 export function sampleConnected(sample: Sample): number {
@@ -74,6 +85,7 @@ export function mergeSamples(samples: readonly Sample[]): TimelinePoint {
       point.received += g.delta.received;
       addErrors(point.errors, g.errors);
     }
+    if (s.late !== undefined) point.late = (point.late ?? 0) + s.late;
   }
   [point.endToEndP50Ms, point.endToEndP99Ms] = p50p99Ms(
     mergeEncodedInto(

@@ -48,7 +48,7 @@ export function progressBlock(f: LiveFigures): string[] {
   const out = last ? last.published : 0;
   const inRate = last ? last.received : 0;
   const lost = f.final ? fmtInt(f.total('lost')) : '– (after the drain)';
-  const late = f.final ? fmtInt(f.late) : '– (at the end)';
+  const late = fmtInt(f.late);
   const rates = f.final
     ? `total out ${fmtInt(f.total('published'))}  in ${fmtInt(f.total('received'))}  acked ${fmtInt(f.total('acked'))}`
     : `out ${fmtNumber(out)}/s (plan ${fmtNumber(s.plannedRate)}/s)  in ${fmtNumber(inRate)}/s  acked ${fmtNumber(last?.acked ?? 0)}/s`;
@@ -62,6 +62,18 @@ export function progressBlock(f: LiveFigures): string[] {
     `  p99       end-to-end ${p99(f, 'endToEnd')}  connect ${p99(f, 'connect')}  publish-ack ${p99(f, 'publishAck')}`,
     `  lost      ${lost}   late sends ${late}`,
     `  errors    ${topErrors(f, 2)}`,
+    ...generator(f),
+  ];
+}
+
+/** The load host with the worst event-loop delay in its last second (absent before any host reported). */
+function generator(f: LiveFigures): string[] {
+  const hosts = Object.entries(f.hostHealth);
+  if (hosts.length === 0) return [];
+  const [id, h] = hosts.reduce((a, b) => (b[1].eldP99Ms > a[1].eldP99Ms ? b : a));
+  const which = hosts.length > 1 ? `worst of ${hosts.length} hosts: ${id}` : id;
+  return [
+    `  generator ${which}  cpu ${fmtNumber(h.cpu)} core  event-loop p99 ${fmtNumber(h.eldP99Ms)} ms  gc ${fmtNumber(h.gcMs)} ms/s  rss ${fmtInt(h.rssMb)} MB`,
   ];
 }
 

@@ -4,6 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import type { CompareRowsLike } from '../result/compare-like.ts';
 import { fmtInt, fmtMetricValue, fmtMs, fmtPercent, fmtRate, splitThresholdExpr } from './html/format.ts';
+import { generatorBound } from '../metrics/host-health-series.ts';
 import { computeVerdict, describeBrokeFirst, whatBrokeFirst } from './html/verdict.ts';
 import type { Result } from '../result/types.ts';
 import { implicitNote } from '../gate/format.ts';
@@ -95,7 +96,7 @@ export function renderStepSummary(result: Result, opts: StepSummaryOptions = {})
     '',
   );
 
-  out.push('### What broke first', '', ...describeBrokeFirst(whatBrokeFirst(result)).map((l) => `- ${mdCell(l)}`), '');
+  out.push('### What broke first', '', ...brokeFirstLines(result), '');
 
   if (opts.chartLinks && opts.chartLinks.length > 0) {
     out.push(
@@ -120,4 +121,10 @@ export function appendStepSummary(md: string, env: NodeJS.ProcessEnv = process.e
   if (!file) return false;
   appendFileSync(file, md.endsWith('\n') ? md : `${md}\n`);
   return true;
+}
+
+/** What broke first, a bullet each, and the generator-bound line when a load host was the limit. */
+function brokeFirstLines(result: Result): string[] {
+  const bound = generatorBound(result.health);
+  return [...describeBrokeFirst(whatBrokeFirst(result)), ...(bound ? [bound] : [])].map((l) => `- ${mdCell(l)}`);
 }

@@ -103,6 +103,48 @@ export interface TimelinePoint {
   errors: Record<string, number>;
   /** Where the second lies against the steady window: only 'steady' seconds feed rates and gated latencies. */
   phase?: 'before' | 'steady' | 'after';
+  /** Sends that left more than 10 ms after their scheduled time within the interval. */
+  late?: number;
+}
+
+/** One load host's own health over one second (metrics/host-health.ts). */
+export interface HostHealthSecond {
+  /** Cores busy: the process's CPU time per wall second, or a worker thread's event-loop utilisation (see cpuSource). */
+  cpu: number;
+  /** Resident memory of the host's process, and the V8 heap in use by this host's isolate (MB). */
+  rssMb: number;
+  heapMb: number;
+  /** Event-loop delay within the second (ms beyond the 10 ms probe timer). */
+  eldP50Ms: number;
+  eldP99Ms: number;
+  eldMaxMs: number;
+  /** GC pauses within the second: how many, their total and the longest (ms). */
+  gcCount: number;
+  gcMs: number;
+  gcMaxMs: number;
+}
+
+/** A load host's health over a span of seconds (the whole run, or its steady seconds). */
+export interface HostHealthSummary {
+  seconds: number;
+  cpu: { avg: number; max: number };
+  rssMaxMb: number;
+  heapMaxMb: number;
+  /** From the span's own event-loop delay histogram (not from per-second percentiles). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  gc: { count: number; totalMs: number; maxMs: number };
+}
+
+/** Per-second series of HostHealthSecond, column by column: series[field][k] belongs to second t[k]. */
+export type HostHealthSeries = { t: number[] } & { [K in keyof HostHealthSecond]: number[] };
+
+export interface HostHealth {
+  host: string;
+  /** 'process': process CPU time; 'thread': the worker thread's event-loop utilisation (Node 20 has no per-thread CPU time). */
+  cpuSource: 'process' | 'thread';
+  run: HostHealthSummary;
+  steady: HostHealthSummary | null;
+  series: HostHealthSeries;
 }
 
 /** Something the broker quietly did less of than asked, with its likely cause. */
@@ -189,6 +231,8 @@ export interface Result {
   broker?: BrokerSide;
   /** Downgrades the broker made without refusing (absent when there were none). */
   downgrades?: Downgrade[];
+  /** Each load host's own CPU, memory, event-loop delay and GC, per second and summed up. */
+  health?: HostHealth[];
   /** Present for migration rehearsals: the cut-over, cohort by cohort. */
   migration?: { from: string; to: string; bridged: boolean; cohorts: CohortSummary[] };
 }

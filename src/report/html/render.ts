@@ -5,6 +5,7 @@ import type { Result } from '../../result/types.ts';
 import { isCapacityReport } from '../../result/capacity.ts';
 import { capacityChart } from './charts/capacity-chart.ts';
 import { brokerChart } from './charts/broker-chart.ts';
+import { generatorChart } from './charts/generator-chart.ts';
 import { allChartSpecs } from './charts/chart-specs.ts';
 import type { ChartSpec } from './charts/chart-spec.ts';
 import { chartJsSource } from './chartjs-source.ts';
@@ -39,7 +40,8 @@ export function renderHtmlReport(result: Result, opts: HtmlReportOptions = {}): 
   const charts = allChartSpecs(result);
   const capacitySpec = isCapacityReport(opts.capacity) ? capacityChart(opts.capacity) : null;
   const broker = brokerChart(result);
-  const specs = [...Object.values(charts), capacitySpec, broker].filter((s): s is ChartSpec => s !== null);
+  const generator = generatorChart(result);
+  const specs = [...Object.values(charts), generator, capacitySpec, broker].filter((s): s is ChartSpec => s !== null);
   const body = [
     renderHeader(result, verdict, whatBrokeFirst(result)),
     renderThresholds(result),
@@ -52,6 +54,7 @@ export function renderHtmlReport(result: Result, opts: HtmlReportOptions = {}): 
     renderCommands(result),
     renderChart(charts.throughput, 'Throughput per second', 'The result has no timeline.'),
     renderChart(charts.latency, 'Latency over time', 'The result has no timeline.'),
+    generator ? renderChart(generator, '', '') : '',
     renderChart(charts.percentiles, 'Latency distribution', 'No latency samples were recorded.'),
     renderChart(charts.errors, 'Errors by reason', 'No errors during the run.', renderErrorTotals(result)),
     renderBrokerSection(result, broker),

@@ -1,8 +1,8 @@
 // `--events <file|->`: the run as NDJSON, one object a line, in the order things happened, so
 // other tools can tail it. Every object has `type`, `time` (wall clock, ms since the epoch) and
 // `t` (seconds since the run started). Types: run, host-joined, agent-joined, phase, stage,
-// second (the timeline sample), host-lost, step-verdict, cohort, end, plus whatever a caller
-// passes to LiveFeed.event.
+// second (the timeline sample, with `hosts`: each load host's health that second), host-lost,
+// step-verdict, cohort, end, plus whatever a caller passes to LiveFeed.event.
 
 import fs from 'node:fs';
 

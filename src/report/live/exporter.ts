@@ -3,9 +3,10 @@
 //
 // Counts are per group (label `group`); the fleet's total is their sum (`sum(...)`), which adds
 // up to result.json's summary exactly. Latency histograms cover the whole fleet (the result
-// keeps merged histograms for the fleet, not per group). Connect and end-to-end latency fill
-// in second by second; publish-ack, subscribe, reconnect and command round trip arrive with the
-// final result (the hosts' per-second samples do not carry them yet).
+// keeps merged histograms for the fleet, not per group). Every latency (connect, subscribe,
+// publish-ack, end-to-end, reconnect, command round trip) fills in second by second from the
+// hosts' per-second samples, as do late sends. Each load host's own health (CPU, memory,
+// event-loop delay, GC) is labelled `host` and never summed.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,9 +30,17 @@ export const COUNT_METRICS: [CountField, string, string][] = [
   ['duplicated', 'fleetstorm_messages_duplicated_total', 'owed deliveries received more than once'],
   ['outOfOrder', 'fleetstorm_messages_out_of_order_total', 'owed deliveries below the highest sequence seen'],
   ['skipped', 'fleetstorm_messages_skipped_total', 'scheduled sends skipped because the client was offline'],
+  ['refused', 'fleetstorm_messages_refused_total', 'publishes the broker refused (what they owed counts as lost)'],
   ['commandsSent', 'fleetstorm_commands_sent_total', 'commands published to devices'],
   ['commandsReplied', 'fleetstorm_commands_replied_total', 'command replies within the timeout'],
   ['commandsLate', 'fleetstorm_commands_late_total', 'command replies after the timeout'],
+];
+
+/** Deliveries owed to nobody, as the `kind` label of fleetstorm_messages_not_owed_total. */
+const NOT_OWED: [CountField, string][] = [
+  ['retained', 'retained'],
+  ['will', 'will'],
+  ['notOwed', 'other'],
 ];
 
 /** result.json's histogram name → the `measure` label. */
@@ -62,6 +71,16 @@ export function buildRegistry(figures: LiveFigures): Registry {
       },
     });
   }
+  new Counter({
+    name: 'fleetstorm_messages_not_owed_total',
+    help: 'deliveries owed to nobody (retained replays, wills, other), counted apart from received',
+    labelNames: ['group', 'kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [group, g] of Object.entries(figures.groups)) for (const [field, kind] of NOT_OWED) this.inc({ group, kind }, g[field]);
+    },
+  });
   new Counter({
     name: 'fleetstorm_errors_total',
     help: 'errors by group and reason (e.g. tcp:ECONNREFUSED, connack:not-authorized)',
@@ -128,18 +147,58 @@ function registerGauges(registry: Registry, f: LiveFigures): void {
   gauge(registry, 'fleetstorm_capacity_load_factor', "capacity search: the step's load factor (0 outside capacity)", [], (g) =>
     g.set(s.loadFactor ?? 0),
   );
+  registerHostMetrics(registry, f);
   new Counter({
     name: 'fleetstorm_schedule_late_sends_total',
-    help: 'sends that left more than 10 ms after their scheduled time (known with the result)',
+    help: 'sends that left more than 10 ms after their scheduled time',
     registers: [registry],
     collect() {
       this.reset();
       this.inc(f.late);
     },
   });
-  gauge(registry, 'fleetstorm_schedule_max_lag_seconds', 'worst send lag behind schedule (known with the result)', [], (g) =>
-    g.set(f.maxLagMs / 1000),
+  gauge(registry, 'fleetstorm_schedule_max_lag_seconds', 'worst send lag behind schedule so far', [], (g) => g.set(f.maxLagMs / 1000));
+}
+
+/** Each load host's own health at its last second (see metrics/host-health.ts), labelled by host. */
+function registerHostMetrics(registry: Registry, f: LiveFigures): void {
+  const perHost = (name: string, help: string, pick: (h: LiveFigures['hostHealth'][string]) => number) =>
+    gauge(registry, name, help, ['host'], (g) => {
+      for (const [host, h] of Object.entries(f.hostHealth)) g.set({ host }, pick(h));
+    });
+  perHost(
+    'fleetstorm_host_cpu_cores',
+    "cores the load host used in its last second (a worker thread: its event loop's busy share)",
+    (h) => h.cpu,
   );
+  perHost('fleetstorm_host_rss_bytes', "resident memory of the load host's process", (h) => Math.round(h.rssMb * 1024 * 1024));
+  perHost('fleetstorm_host_heap_used_bytes', "V8 heap in use by the load host's isolate", (h) => Math.round(h.heapMb * 1024 * 1024));
+  gauge(
+    registry,
+    'fleetstorm_host_event_loop_delay_seconds',
+    "the load host's event-loop delay in its last second, by quantile (1 = max)",
+    ['host', 'quantile'],
+    (g) => {
+      for (const [host, h] of Object.entries(f.hostHealth)) {
+        g.set({ host, quantile: '0.5' }, h.eldP50Ms / 1000);
+        g.set({ host, quantile: '0.99' }, h.eldP99Ms / 1000);
+        g.set({ host, quantile: '1' }, h.eldMaxMs / 1000);
+      }
+    },
+  );
+  const gcCounter = (name: string, help: string, pick: (gc: { count: number; ms: number }) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['host'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [host, gc] of Object.entries(f.hostGc)) this.inc({ host }, pick(gc));
+      },
+    });
+  gcCounter('fleetstorm_host_gc_pauses_total', 'garbage-collection pauses on the load host', (gc) => gc.count);
+  gcCounter('fleetstorm_host_gc_pause_seconds_total', 'time the load host spent paused in garbage collection', (gc) => gc.ms / 1000);
 }
 
 export interface MetricsServer {

@@ -73,7 +73,9 @@ export class LiveFeed {
     const status = this.figures.status;
     status.elapsedS = point.t;
     this.advancePhase(point.t * 1000);
-    this.emit({ type: 'second', ...point, phase: status.phase, stage: status.stage });
+    const hosts: Record<string, unknown> = {};
+    for (const s of samples) if (s.health) hosts[s.host] = s.health;
+    this.emit({ type: 'second', ...point, phase: status.phase, stage: status.stage, hosts });
   }
 
   /** The hosts the run got: threads, processes, or agents that answered the control broker. */

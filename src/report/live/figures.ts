@@ -7,8 +7,8 @@
 import type { CounterValues, ErrorCounts } from '../../metrics/counters.ts';
 import { addErrors } from '../../metrics/counters.ts';
 import { addEncoded, createLatencyHistogram, decodeHistogram, type Histogram } from '../../metrics/histogram.ts';
-import { sampleConnected, type Sample } from '../../metrics/sample.ts';
-import type { LatencyName, Result, Summary, TimelinePoint } from '../../result/types.ts';
+import { SECOND_LATENCIES, sampleConnected, type Sample } from '../../metrics/sample.ts';
+import type { HostHealthSecond, LatencyName, Result, Summary, TimelinePoint } from '../../result/types.ts';
 import { LATENCY_NAMES } from '../../result/types.ts';
 
 /** One group's cumulative figures, named as in result.json's summary. */
@@ -28,6 +28,12 @@ export interface GroupFigures {
   duplicated: number;
   outOfOrder: number;
   skipped: number;
+  /** Publishes the broker refused. */
+  refused: number;
+  /** Deliveries owed to nobody, by kind (never part of received). */
+  retained: number;
+  will: number;
+  notOwed: number;
   commandsSent: number;
   commandsReplied: number;
   commandsLate: number;
@@ -50,6 +56,10 @@ const FROM_DELTA: [CountField, keyof CounterValues][] = [
   ['duplicated', 'duplicated'],
   ['outOfOrder', 'outOfOrder'],
   ['skipped', 'skipped'],
+  ['refused', 'refused'],
+  ['retained', 'retained'],
+  ['will', 'will'],
+  ['notOwed', 'notOwed'],
   ['commandsSent', 'commandsSent'],
   ['commandsReplied', 'commandsReplied'],
   ['commandsLate', 'commandsLate'],
@@ -72,6 +82,10 @@ function emptyGroup(planned: number): GroupFigures {
     duplicated: 0,
     outOfOrder: 0,
     skipped: 0,
+    refused: 0,
+    retained: 0,
+    will: 0,
+    notOwed: 0,
     commandsSent: 0,
     commandsReplied: 0,
     commandsLate: 0,
@@ -97,6 +111,10 @@ function groupFromSummary(planned: number, connected: number, s: Summary): Group
     duplicated: s.messages.duplicated,
     outOfOrder: s.messages.outOfOrder,
     skipped: s.messages.skipped ?? 0,
+    refused: s.messages.refused ?? 0,
+    retained: s.messages.retained ?? 0,
+    will: s.messages.will ?? 0,
+    notOwed: s.messages.notOwed ?? 0,
     commandsSent: s.commands?.sent ?? 0,
     commandsReplied: s.commands?.replied ?? 0,
     commandsLate: s.commands?.late ?? 0,
@@ -127,6 +145,9 @@ export class LiveFigures {
   histograms = {} as Record<LatencyName, Histogram>;
   /** Connections open per host at the last second (host id → count). */
   hostConnected: Record<string, number> = {};
+  /** Each host's own health at its last second, and its GC pauses summed over the run. */
+  hostHealth: Record<string, HostHealthSecond> = {};
+  hostGc: Record<string, { count: number; ms: number }> = {};
   /** The last merged second, for rates and per-second p99s. */
   last: TimelinePoint | null = null;
   plannedConnected = 0;
@@ -145,6 +166,8 @@ export class LiveFigures {
     for (const [name, n] of Object.entries(this.planned)) this.groups[name] = emptyGroup(n);
     for (const name of LATENCY_NAMES) this.histograms[name] = createLatencyHistogram();
     this.hostConnected = {};
+    this.hostHealth = {};
+    this.hostGc = {};
     this.last = null;
     this.plannedConnected = 0;
     this.late = 0;
@@ -163,12 +186,26 @@ export class LiveFigures {
       this.hostConnected[s.host] = sampleConnected(s);
       if (s.endToEnd) addEncoded(this.histograms.endToEnd, s.endToEnd);
       if (s.connect) addEncoded(this.histograms.connect, s.connect);
+      for (const name of SECOND_LATENCIES) {
+        const encoded = s.latency?.[name];
+        if (encoded) addEncoded(this.histograms[name], encoded);
+      }
+      this.late += s.late ?? 0;
+      this.maxLagMs = Math.max(this.maxLagMs, s.maxLagMs ?? 0);
+      if (s.health) this.addHealth(s.host, s.health);
     }
     // Open connections are a gauge: the merged second's sum over hosts, per group.
     for (const g of Object.values(this.groups)) g.connected = 0;
     for (const s of samples) for (const [name, g] of Object.entries(s.groups)) this.groups[name]!.connected += g.open;
     this.plannedConnected = point.plannedConnected;
     this.last = point;
+  }
+
+  private addHealth(host: string, h: HostHealthSecond): void {
+    this.hostHealth[host] = h;
+    const gc = (this.hostGc[host] ??= { count: 0, ms: 0 });
+    gc.count += h.gcCount;
+    gc.ms += h.gcMs;
   }
 
   /** Replaces every figure with the result's: from here on the view equals result.json. */
@@ -184,6 +221,7 @@ export class LiveFigures {
     }
     this.late = result.run.schedule?.late ?? 0;
     this.maxLagMs = result.run.schedule?.maxLagMs ?? 0;
+    for (const h of result.health ?? []) this.hostGc[h.host] = { count: h.run.gc.count, ms: h.run.gc.totalMs };
     this.final = true;
   }
 

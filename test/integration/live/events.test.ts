@@ -62,6 +62,13 @@ describe('--events on a day-curve run', () => {
         expect(s[field], `${field} at ${p.t}`).toBe(p[field]);
     }
     expect(seconds.some((s) => s.stage === 'evening-peak')).toBe(true);
+    // Each second carries the load hosts' own health, the same figures result.json keeps per host.
+    for (const h of result.health!)
+      h.series.t.forEach((t, k) => {
+        const got = (seconds[t - 1]!.hosts as Record<string, { eldP99Ms: number; gcCount: number }>)[h.host]!;
+        expect(got.eldP99Ms, `${h.host} at ${t}`).toBe(h.series.eldP99Ms[k]);
+        expect(got.gcCount, `${h.host} at ${t}`).toBe(h.series.gcCount[k]);
+      });
 
     // In order: t never goes back from one line to the next (the closing summary aside).
     const timed = lines.slice(0, -1).map((l) => l.t);

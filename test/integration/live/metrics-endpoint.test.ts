@@ -1,6 +1,8 @@
 // The live Prometheus endpoint during a real run against Mosquitto, through the CLI: scraped
 // once a second, its series rise while the run goes on, and the scrape taken once the figures
-// are final equals result.json exactly (counts per group and in total, histogram counts).
+// are final equals result.json exactly (counts per group and in total, histogram counts, late
+// sends, each load host's GC pauses). Publish-ack latency and the load hosts' own health fill in
+// while the run goes, not only with the final figures.
 
 import { expect, it } from 'vitest';
 import { decodeHistogram } from '../../../src/metrics/histogram.ts';
@@ -16,7 +18,7 @@ function scenario() {
   return {
     schema: 1,
     name: 'live-metrics',
-    duration: '14s',
+    duration: '17s',
     drain: '2s',
     groups: [
       { name: 'backend', count: 1, clientId: 'live-backend-{i}', subscribe: [{ topic: 'live/+/state', qos: 1 }] },
@@ -43,6 +45,8 @@ const FIELDS: [string, (s: Result['summary']) => number][] = [
   ['fleetstorm_messages_lost_total', (s) => s.messages.lost],
   ['fleetstorm_messages_duplicated_total', (s) => s.messages.duplicated],
   ['fleetstorm_messages_out_of_order_total', (s) => s.messages.outOfOrder],
+  ['fleetstorm_messages_refused_total', (s) => s.messages.refused ?? 0],
+  ['fleetstorm_messages_not_owed_total', (s) => (s.messages.retained ?? 0) + (s.messages.will ?? 0) + (s.messages.notOwed ?? 0)],
 ];
 
 const MEASURE: Record<string, string> = {
@@ -83,12 +87,26 @@ function checkRising(scrapes: ScrapedSample[][]) {
   expect(scrapes.length).toBeGreaterThanOrEqual(10);
   const published = scrapes.map((s) => sumOf(s, 'fleetstorm_messages_published_total'));
   const e2e = scrapes.map((s) => sumOf(s, 'fleetstorm_latency_seconds_count', { measure: 'end_to_end' }));
+  const acks = scrapes.map((s) => sumOf(s, 'fleetstorm_latency_seconds_count', { measure: 'publish_ack' }));
   for (let k = 1; k < scrapes.length; k++) {
     expect(published[k]).toBeGreaterThanOrEqual(published[k - 1]!);
     expect(e2e[k]).toBeGreaterThanOrEqual(e2e[k - 1]!);
+    expect(acks[k]).toBeGreaterThanOrEqual(acks[k - 1]!);
   }
   // Rising while it runs, not only at the end: at least 8 scrapes saw more than the one before.
   expect(published.filter((n, k) => k > 0 && n > published[k - 1]!).length).toBeGreaterThanOrEqual(8);
+  expect(acks.filter((n, k) => k > 0 && n > acks[k - 1]!).length).toBeGreaterThanOrEqual(8);
+  // Every live publish-ack sample is an ack counted by then (the histogram never runs ahead of the count).
+  for (const s of scrapes)
+    expect(sumOf(s, 'fleetstorm_latency_seconds_count', { measure: 'publish_ack' })).toBeLessThanOrEqual(
+      sumOf(s, 'fleetstorm_messages_acked_total'),
+    );
+  // The load hosts' own health is there while the run goes: CPU and event-loop delay per host.
+  const mid = scrapes[Math.floor(scrapes.length / 2)]!;
+  const cpuHosts = mid.filter((x) => x.name === 'fleetstorm_host_cpu_cores');
+  expect(cpuHosts.length).toBeGreaterThan(0);
+  for (const c of cpuHosts) expect(c.value).toBeGreaterThan(0);
+  expect(mid.filter((x) => x.name === 'fleetstorm_host_event_loop_delay_seconds').length).toBe(3 * cpuHosts.length);
   expect(Math.max(...scrapes.map((s) => sumOf(s, 'fleetstorm_clients_connected')))).toBe(DEVICES + 1);
 }
 
@@ -102,6 +120,8 @@ function checkFinal(final: ScrapedSample[], result: Result, lastLive: ScrapedSam
   const errors = Object.values(result.summary.errors).reduce((a, b) => a + b, 0);
   expect(sumOf(final, 'fleetstorm_errors_total')).toBe(errors);
   expect(sumOf(final, 'fleetstorm_schedule_late_sends_total')).toBe(result.run.schedule!.late);
+  expect(result.timeline.reduce((n, p) => n + (p.late ?? 0), 0)).toBe(result.run.schedule!.late);
+  checkHealth(final, result);
   for (const name of LATENCY_NAMES) {
     const measure = MEASURE[name]!;
     // The endpoint's histograms cover the whole run, as result.json's merged `histograms` do; the
@@ -112,6 +132,24 @@ function checkFinal(final: ScrapedSample[], result: Result, lastLive: ScrapedSam
   }
   expect(result.summary.latencyMs.endToEnd.count).toBeGreaterThan(500);
   expect(result.summary.messages.published).toBeGreaterThan(500);
+}
+
+/** result.json keeps each host's health apart, and the final scrape's per-host GC counters equal it. */
+function checkHealth(final: ScrapedSample[], result: Result) {
+  const health = result.health!;
+  expect(health.map((h) => h.host).sort()).toEqual(result.run.hosts.map((h) => h.id).sort());
+  for (const h of health) {
+    const n = h.series.t.length;
+    expect(n, h.host).toBe(h.run.seconds);
+    expect(n, h.host).toBeGreaterThanOrEqual(15);
+    for (const column of Object.values(h.series)) expect(column.length).toBe(n);
+    expect(h.series.gcCount.reduce((a, b) => a + b, 0)).toBe(h.run.gc.count);
+    expect(Math.max(...h.series.rssMb)).toBe(h.run.rssMaxMb);
+    expect(h.run.eventLoopDelayMs.max).toBeGreaterThanOrEqual(h.run.eventLoopDelayMs.p99);
+    expect(h.steady!.seconds).toBeGreaterThanOrEqual(14);
+    expect(sumOf(final, 'fleetstorm_host_gc_pauses_total', { host: h.host }), h.host).toBe(h.run.gc.count);
+    expect(sumOf(final, 'fleetstorm_host_gc_pause_seconds_total', { host: h.host }), h.host).toBeCloseTo(h.run.gc.totalMs / 1000, 9);
+  }
 }
 
 describeWithMosquitto('live /metrics during a run against Mosquitto', () => {

@@ -42,7 +42,7 @@ describeWithMosquitto('truth: honest verdicts', () => {
     expect(run.code, run.stderr).toBe(3);
     const implicit = r.thresholds.find((t) => t.implicit)!;
     expect(implicit).toEqual({ expr: 'connections.failed == 0', value: r.summary.connections.failed, ok: false, implicit: true });
-    expect(run.stderr).toMatch(/FAIL\s+connections\.failed == 0 \(implicit\)/);
+    expect(run.stderr).toMatch(/FAIL\s+connections\.failed == 0 connections \(implicit\)/);
     expect(readFileSync(junit, 'utf8')).toContain('name="connections.failed == 0 (implicit)"');
     const html = readFileSync(path.join(out, 'report.html'), 'utf8');
     expect(/data-testid="verdict">(.*?)<\/div>/.exec(html)?.[1]).toBe('<span>FAILED</span><small>1 threshold(s) failed</small>');

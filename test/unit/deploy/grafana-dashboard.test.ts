@@ -3,6 +3,7 @@
 // have seen a second with traffic and an error). The broker row queries the broker's own
 // exporter: its names must be ones fleetstorm's broker monitor knows (monitor/highlights.ts).
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,8 @@ describe('deploy/grafana/fleetstorm.json', () => {
           groups: { devices: { delta, open: 2, errors: { 'tcp:ECONNRESET': 1 } } },
           endToEnd: '',
           connect: '',
+          late: 1,
+          health: { cpu: 0.5, rssMb: 80, heapMb: 20, eldP50Ms: 1, eldP99Ms: 9, eldMaxMs: 12, gcCount: 2, gcMs: 3, gcMaxMs: 2 },
         },
       ],
       {
@@ -101,6 +104,12 @@ describe('deploy/grafana/fleetstorm.json', () => {
     expect(queried.size).toBeGreaterThan(20);
     const missing = [...queried].filter((name) => !scraped.has(name));
     expect(missing).toEqual([]);
+  });
+
+  it('is listed panel by panel in docs/grafana-panels.txt (regenerate with deploy/grafana/list-panels.mjs)', () => {
+    const listed = execFileSync(process.execPath, [path.join(REPO, 'deploy/grafana/list-panels.mjs')], { encoding: 'utf8' });
+    expect(readFileSync(path.join(REPO, 'docs/grafana-panels.txt'), 'utf8')).toBe(listed);
+    for (const p of [...fleetstormPanels, ...(brokerRow.panels ?? [])]) expect(listed).toContain(`] ${p.title}\n`);
   });
 
   it('has a broker row querying only broker metrics fleetstorm knows', () => {

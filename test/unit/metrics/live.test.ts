@@ -37,6 +37,37 @@ describe('LiveFigures', () => {
   });
 });
 
+describe('LiveFigures, other latencies', () => {
+  it('adds publish-ack and command round-trip samples from every second, steady or not', () => {
+    const live = new LiveFigures();
+    const enc = (ms: number[]) => {
+      const h = createLatencyHistogram();
+      for (const v of ms) recordMicros(h, v * 1000);
+      return encodeHistogram(h);
+    };
+    live.add([{ ...sample('a', 1, 1, 1, []), latency: { publishAck: enc([5, 7]) } }], false);
+    live.add(
+      [{ ...sample('a', 2, 1, 1, []), latency: { publishAck: enc([300]), commandRoundTrip: enc([40]) } }, sample('b', 2, 1, 1, [])],
+      true,
+    );
+    const { summary, groups } = live.view();
+    expect(summary.latencyMs.publishAck.count).toBe(3);
+    expect(Math.round(summary.latencyMs.publishAck.max)).toBe(300);
+    expect(summary.latencyMs.commandRoundTrip.count).toBe(1);
+    expect(summary.latencyMs.subscribe.count).toBe(0);
+    expect(groups.g!.latencyMs.publishAck.count).toBe(0);
+  });
+
+  it('lets an abortOnFail gate on publish-ack p99 fail live', () => {
+    const live = new LiveFigures();
+    const h = createLatencyHistogram();
+    for (let k = 0; k < 100; k++) recordMicros(h, 250_000);
+    live.add([{ ...sample('a', 1, 100, 1, []), latency: { publishAck: encodeHistogram(h) } }], true);
+    const gate = parseThreshold('publishAck.p99', { expr: '< 100ms', abortOnFail: true, abortGrace: '0s' }, ['g']) as ParsedThreshold;
+    expect(failingAbortGate([gate], live.view(), 1000)?.key).toBe('publishAck.p99');
+  });
+});
+
 describe('failingAbortGate', () => {
   const gate = (key: string, spec: unknown) => parseThreshold(key, spec, ['g']) as ParsedThreshold;
 

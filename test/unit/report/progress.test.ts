@@ -113,6 +113,31 @@ describe('Progress with live figures', () => {
     expect(last.endsWith('\n')).toBe(true);
   });
 
+  it('counts late sends as they happen and shows the load host with the worst event-loop delay', () => {
+    const { out, second } = setup(true);
+    const health = (eldP99Ms: number, cpu: number) => ({
+      cpu,
+      rssMb: 120.4,
+      heapMb: 30,
+      eldP50Ms: 1,
+      eldP99Ms,
+      eldMaxMs: eldP99Ms + 1,
+      gcCount: 2,
+      gcMs: 4.5,
+      gcMaxMs: 3,
+    });
+    const s1 = { ...sample(4, 10), late: 3, health: health(2, 0.3) };
+    const s2 = { ...sample(4, 10), host: 'h2', late: 2, health: health(75, 0.9) };
+    second(s1);
+    expect(out.text()).toContain('late sends 3');
+    expect(out.text()).toContain('generator h1  cpu 0.3 core  event-loop p99 2 ms  gc 4.5 ms/s  rss 120 MB');
+    second(s2);
+    const frame = out.text().slice(out.text().lastIndexOf('\x1b[J'));
+    expect(frame).toContain('late sends 5');
+    expect(frame).toContain('generator worst of 2 hosts: h2  cpu 0.9 core  event-loop p99 75 ms');
+    expect(frame.split('\n')).toHaveLength(8);
+  });
+
   it('keeps notes on their own line above the block', () => {
     const { out, progress, second } = setup(true);
     second(sample(3, 1));

@@ -32,6 +32,24 @@ describe('renderStepSummary', () => {
     expect(md).not.toContain('Interrupted');
   });
 
+  it('names a generator-bound load host under what broke first', () => {
+    const r = makeResult();
+    expect(renderStepSummary(r)).not.toContain('generator-bound');
+    const span = {
+      seconds: 5,
+      cpu: { avg: 0.97, max: 1 },
+      rssMaxMb: 90,
+      heapMaxMb: 20,
+      eventLoopDelayMs: { p50: 2, p99: 20, max: 30 },
+      gc: { count: 1, totalMs: 1, maxMs: 1 },
+    };
+    const series = { t: [], cpu: [], rssMb: [], heapMb: [], eldP50Ms: [], eldP99Ms: [], eldMaxMs: [], gcCount: [], gcMs: [], gcMaxMs: [] };
+    r.health = [{ host: 'process-0', cpuSource: 'process', run: span, steady: span, series }];
+    expect(renderStepSummary(r)).toContain(
+      "- generator-bound: host process-0 CPU 0.97 core — latency figures include the generator's own stalls",
+    );
+  });
+
   it('marks the implicit connections.failed gate as implicit', () => {
     const r = makeResult();
     r.thresholds = [{ expr: 'connections.failed == 0', value: 20, ok: false, implicit: true }];

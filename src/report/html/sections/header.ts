@@ -1,5 +1,6 @@
 // Top of the page: what ran, when, and the verdict — readable without scrolling.
 
+import { generatorBound } from '../../../metrics/host-health-series.ts';
 import type { Result } from '../../../result/types.ts';
 import { escapeHtml } from '../escape.ts';
 import { fmtDuration } from '../format.ts';
@@ -32,6 +33,8 @@ export function renderHeader(result: Result, verdict: Verdict, brokeFirst: Broke
       `<p class="banner warn">Incomplete: ${verdict.incompleteHosts.length} load host(s) were lost during the run (${escapeHtml(verdict.incompleteHosts.join(', '))}); their share of the figures is missing.</p>`,
     );
   }
+  const bound = generatorBound(result.health);
+  if (bound) warnings.push(`<p class="banner warn" data-testid="generator-bound">${escapeHtml(bound)}</p>`);
   const why = verdictReason(verdict);
   const broke = describeBrokeFirst(brokeFirst)
     .map((line) => `<li>${escapeHtml(line)}</li>`)
