@@ -12,6 +12,7 @@ import type { ShardContext } from './context.ts';
 import { EV_COMMAND, EV_REPLY } from './events.ts';
 import type { StagePlan } from './stage-plan.ts';
 import { sendTracked } from './tracked-send.ts';
+import { PayloadStreams } from './payload-template.ts';
 import { topicMatches, parseShared } from './topic-trie.ts';
 
 export class CommandSender {
@@ -34,6 +35,8 @@ export class CommandSender {
   private readonly pendingClient: number[] = [];
   private readonly pendingHeader: (Buffer | null)[] = [];
   private readonly freeSlots: number[] = [];
+  /** Command streams with a payload template render through this (null when none has one). */
+  private readonly payloads: PayloadStreams | null;
 
   private readonly fleet: Fleet;
 
@@ -64,6 +67,9 @@ export class CommandSender {
         }
       }
     }
+    this.payloads = fleet.groups.some((g) => g.commands.some((c) => c.payload !== null))
+      ? new PayloadStreams(n, fleet.scenario.seed)
+      : null;
     ctx.events.on(EV_COMMAND, (s, due, now) => this.fire(s, due, now));
     ctx.events.on(EV_REPLY, (slot, _due, now) => this.sendReply(slot, now));
   }
@@ -130,11 +136,18 @@ export class CommandSender {
       const { seed, broker } = this.fleet.scenario;
       const ctx = { i, group: g.spec.name, seed, clientId: '', target };
       ctx.clientId = g.clientId(ctx);
-      const tpl = buildPublishTemplate(cmd.topic(ctx), cmd.spec.size, cmd.spec.qos, false, broker.protocol);
-      const buf = tpl.bytes;
+      const program = cmd.payload;
+      const tpl = buildPublishTemplate(cmd.topic(ctx), program !== null ? 0 : cmd.spec.size, cmd.spec.qos, false, broker.protocol);
+      let buf = tpl.bytes;
+      let pidOffset = tpl.pidOffset;
       const stream = g.commandStreamBase + i * g.commands.length + k;
-      writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
-      sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, cmd.spec.qos, due, now);
+      if (program !== null) {
+        const payloads = this.payloads!;
+        if (!payloads.bound(s)) payloads.bind(s, program, ctx, stream);
+        buf = payloads.packet(s, program, tpl, stream, this.streamSeq[s]++, due, now, FLAG_COMMAND, target);
+        pidOffset = payloads.pidOffset;
+      } else writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
+      sendTracked(metrics, groupIndex, conn, buf, pidOffset, cmd.spec.qos, due, now);
       metrics.counters[groupIndex].commandsSent++;
       metrics.counters[cmd.target].expected += this.owed[groupIndex][k];
     } else {

@@ -15,6 +15,7 @@ import type { Fleet } from './fleet.ts';
 import type { ShardContext } from './context.ts';
 import { EV_PUBLISH } from './events.ts';
 import { sendTracked } from './tracked-send.ts';
+import { PayloadStreams } from './payload-template.ts';
 
 /** A send this much later than scheduled counts as late (schedule overrun). */
 export const LATE_MS = 10;
@@ -36,6 +37,8 @@ export class Publisher {
   /** First stream of each local client (streams of a client are contiguous). */
   private readonly clientFirstStream: Int32Array;
   private readonly templates: (PublishTemplate | null)[];
+  /** Streams with a payload template render through this (null when no stream has one). */
+  private readonly payloads: PayloadStreams | null;
   private plan: StagePlan | null = null;
   private fanoutAt: ((due: number) => FanoutTable) | null = null;
   private running = false;
@@ -61,6 +64,7 @@ export class Publisher {
     this.streamNextDue = new Float64Array(n);
     this.clientFirstStream = new Int32Array(groupOfClient.length + 1);
     this.templates = new Array(n).fill(null);
+    this.payloads = fleet.groups.some((g) => g.payloads.some((t) => t !== null)) ? new PayloadStreams(n, fleet.scenario.seed) : null;
     let stream = 0;
     let client = 0;
     for (const s of slices) {
@@ -207,11 +211,19 @@ export class Publisher {
     const metrics = this.ctx.metrics;
     if (conn !== null && conn.connected) {
       const tpl = this.templates[s] ?? this.buildTemplate(s);
-      const buf = Buffer.allocUnsafe(tpl.bytes.length);
-      tpl.bytes.copy(buf);
-      if (spec.track)
-        writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
-      sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, spec.qos, due, now);
+      const stream = g.streamBase + this.streamIndex[s] * g.publish.length + p;
+      const program = g.payloads[p];
+      let buf: Buffer;
+      let pidOffset = tpl.pidOffset;
+      if (program !== null) {
+        buf = this.payloads!.packet(s, program, tpl, stream, this.streamSeq[s]++, due, now, 0, 0);
+        pidOffset = this.payloads!.pidOffset;
+      } else {
+        buf = Buffer.allocUnsafe(tpl.bytes.length);
+        tpl.bytes.copy(buf);
+        if (spec.track) writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due);
+      }
+      sendTracked(metrics, groupIndex, conn, buf, pidOffset, spec.qos, due, now);
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing
       // is owed yet; inside the accounting window the fan-out says who should get it.
       const plan = this.plan;
@@ -241,8 +253,11 @@ export class Publisher {
     const { seed, broker } = this.fleet.scenario;
     const ctx = { i, group: g.spec.name, seed, clientId: '' };
     ctx.clientId = g.clientId(ctx);
-    const tpl = buildPublishTemplate(g.publish[p](ctx), spec.size, spec.qos, spec.retain, broker.protocol);
+    const program = g.payloads[p];
+    // A templated stream's packet is laid out with an empty payload; each send adds the rendering.
+    const tpl = buildPublishTemplate(g.publish[p](ctx), program !== null ? 0 : spec.size, spec.qos, spec.retain, broker.protocol);
     this.templates[s] = tpl;
+    if (program !== null) this.payloads!.bind(s, program, ctx, g.streamBase + i * g.publish.length + p);
     return tpl;
   }
 }
