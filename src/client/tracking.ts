@@ -65,9 +65,24 @@ for (let d = 0; d < 16; d++) {
 }
 const QUOTE = 0x22;
 const COMMA = 0x2c;
-const fieldScratch = Buffer.alloc(TRACKING_HEADER_BYTES);
+/** The intended time's float64 bytes, through a view (what writeDoubleBE does, without its checks). */
+const timeValue = new Float64Array(1);
+const timeBytes = new Uint8Array(timeValue.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Writes the JSON tracking field at `buf[off]`: `{"_fs":"<hex>"`, and `,` when members follow. */
+function hexByte(buf: Buffer, p: number, b: number): void {
+  buf[p] = HEX_DIGITS[b >>> 4];
+  buf[p + 1] = HEX_DIGITS[b & 15];
+}
+
+function hexUint32(buf: Buffer, p: number, v: number): void {
+  for (let shift = 28; shift >= 0; shift -= 4) buf[p++] = HEX_DIGITS[(v >>> shift) & 15];
+}
+
+/**
+ * Writes the JSON tracking field at `buf[off]`: `{"_fs":"<hex>"`, and `,` when members follow.
+ * The hex digits are the bytes writeTrackingHeader lays out, written straight from the values.
+ */
 export function writeTrackingField(
   buf: Buffer,
   off: number,
@@ -77,13 +92,17 @@ export function writeTrackingField(
   intendedMs: number,
   flags = 0,
 ): void {
-  writeTrackingHeader(fieldScratch, 0, stream, seq, intendedMs, flags);
-  let p = off + FIELD_PREFIX.copy(buf, off);
-  for (let k = 0; k < TRACKING_HEADER_BYTES; k++) {
-    const b = fieldScratch[k];
-    buf[p++] = HEX_DIGITS[b >>> 4];
-    buf[p++] = HEX_DIGITS[b & 15];
-  }
+  for (let k = 0; k < FIELD_PREFIX.length; k++) buf[off + k] = FIELD_PREFIX[k];
+  let p = off + FIELD_PREFIX.length;
+  hexByte(buf, p, MAGIC_0);
+  hexByte(buf, p + 2, MAGIC_1);
+  hexByte(buf, p + 4, VERSION);
+  hexByte(buf, p + 6, flags);
+  hexUint32(buf, p + 8, stream >>> 0);
+  hexUint32(buf, p + 16, seq >>> 0);
+  timeValue[0] = intendedMs;
+  p += 24;
+  for (let k = 0; k < 8; k++, p += 2) hexByte(buf, p, timeBytes[LITTLE_ENDIAN ? 7 - k : k]);
   buf[p++] = QUOTE;
   if (comma) buf[p] = COMMA;
 }

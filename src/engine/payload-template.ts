@@ -82,12 +82,16 @@ export class PayloadStreams {
       mult *= 128;
     } while (b & 0x80);
     const remaining = emptyRemaining + len;
-    const out = Buffer.allocUnsafe(1 + varIntLength(remaining) + remaining);
+    const headerBytes = 1 + varIntLength(remaining);
+    const out = Buffer.allocUnsafe(headerBytes + remaining);
+    // The head's own fixed header (never longer than the new one) lands just before the variable
+    // header and is then overwritten: one TypedArray#set and no subarray view.
+    out.set(h, headerBytes - p);
     out[0] = h[0];
-    let off = writeVarInt(out, 1, remaining);
-    this.pidOffset = head.pidOffset < 0 ? -1 : head.pidOffset + off - p;
-    off += h.copy(out, off, p);
-    payload.copy(out, off, 0, len);
+    writeVarInt(out, 1, remaining);
+    this.pidOffset = head.pidOffset < 0 ? -1 : head.pidOffset + headerBytes - p;
+    let off = headerBytes + h.length - p;
+    for (let k = 0; k < len; k++) out[off++] = payload[k];
     return out;
   }
 }

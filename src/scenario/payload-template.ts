@@ -150,7 +150,7 @@ export class PayloadProgram {
   render(out: Buffer, start: number, chunks: Buffer[], m: MessageValues, rng: Uint32Array, r: number): number {
     const kinds = this.kinds;
     let off = start + this.trackBytes;
-    off += chunks[0].copy(out, off);
+    off = put(out, off, chunks[0]);
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[k];
       if (kind === SLOT_SEQ) off = writeInteger(out, off, m.seq);
@@ -161,17 +161,28 @@ export class PayloadProgram {
         off = this.decimals[k] === 0 ? writeInteger(out, off, v) : writeDecimal(out, off, v, this.scale[k], this.decimals[k]);
       } else {
         const options = this.picks[k];
-        off += options[Math.floor(nextXorshift32(rng, r) * options.length)].copy(out, off);
+        off = put(out, off, options[Math.floor(nextXorshift32(rng, r) * options.length)]);
       }
-      off += chunks[k + 1].copy(out, off);
+      off = put(out, off, chunks[k + 1]);
     }
     const end = start + this.padTo;
-    if (off < end) {
-      out.fill(PAD, off, end);
-      off = end;
-    }
+    while (off < end) out[off++] = PAD;
     return off;
   }
+}
+
+/** Bytes below this are copied in a loop; Buffer#copy and TypedArray#set cost more for them. */
+const SMALL_COPY = 24;
+
+/** Copies `src` to `out[off]`; returns the end offset. */
+function put(out: Buffer, off: number, src: Buffer): number {
+  const n = src.length;
+  if (n >= SMALL_COPY) {
+    out.set(src, off);
+    return off + n;
+  }
+  for (let k = 0; k < n; k++) out[off + k] = src[k];
+  return off + n;
 }
 
 function staticValue(name: string, v: ClientValues): string {
@@ -184,16 +195,26 @@ export function writeInteger(buf: Buffer, off: number, n: number): number {
     buf[off++] = 0x2d;
     n = -n;
   }
-  let digits = 1;
-  for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
-  const end = off + digits;
-  let p = end;
-  do {
-    const q = Math.floor(n / 10);
-    buf[--p] = 0x30 + (n - q * 10);
+  if (n >= 1e8) {
+    // A timestamp: the high part, then the low eight digits with int32 arithmetic.
+    const high = Math.floor(n / 1e8);
+    return writeDigits(buf, writeInteger(buf, off, high), n - high * 1e8, 8);
+  }
+  return writeDigits(buf, off, n, digitCount(n));
+}
+
+function digitCount(n: number): number {
+  return n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : n < 1e5 ? 5 : n < 1e6 ? 6 : n < 1e7 ? 7 : 8;
+}
+
+/** Writes 0 <= n < 1e8 as exactly `width` digits (zero-padded). */
+function writeDigits(buf: Buffer, off: number, n: number, width: number): number {
+  for (let p = off + width - 1; p >= off; p--) {
+    const q = (n / 10) | 0;
+    buf[p] = 0x30 + n - q * 10;
     n = q;
-  } while (n > 0);
-  return end;
+  }
+  return off + width;
 }
 
 /** Writes `scaled / scale` with exactly `decimals` digits after the point. */
@@ -205,13 +226,7 @@ function writeDecimal(buf: Buffer, off: number, scaled: number, scale: number, d
   const whole = Math.floor(scaled / scale);
   off = writeInteger(buf, off, whole);
   buf[off++] = 0x2e;
-  let frac = scaled - whole * scale;
-  for (let p = off + decimals - 1; p >= off; p--) {
-    const q = Math.floor(frac / 10);
-    buf[p] = 0x30 + (frac - q * 10);
-    frac = q;
-  }
-  return off + decimals;
+  return writeDigits(buf, off, scaled - whole * scale, decimals);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPayloadTemplate, PayloadProgram, type MessageValues } from '../../../src/scenario/payload-template.ts';
+import { checkPayloadTemplate, PayloadProgram, writeInteger, type MessageValues } from '../../../src/scenario/payload-template.ts';
 import { PAYLOAD_PLACEHOLDERS } from '../../../src/scenario/template.ts';
 import { validateScenarioObject } from '../../../src/scenario/schema.ts';
 import { readIntendedMs, readSeq, readStream, readTrackingField, writeTrackingField } from '../../../src/client/tracking.ts';
@@ -25,6 +25,13 @@ function renderMany(text: string, n: number, opts: { track?: boolean; size?: num
 }
 
 describe('payload templates: rendering', () => {
+  it('writes integers digit by digit exactly as String() does', () => {
+    const buf = Buffer.alloc(32);
+    const values = [0, 7, 9, 10, 99_999_999, 100_000_000, 100_000_001, 4_294_967_295, 1_700_000_000_123, 2 ** 53 - 1, -1, -100_000_000];
+    for (let k = 0; k < 2000; k++) values.push(Math.floor(Math.random() * 10 ** (k % 16)));
+    for (const n of values) expect(buf.toString('latin1', 0, writeInteger(buf, 0, n))).toBe(String(n));
+  });
+
   it('renders JSON with per-client and per-message values that JSON.parse reads back', () => {
     const text =
       '{"lock":"{clientId}","i":{i},"g":"{group}","seq":{seq},"ts":{now},"battery":{rand:20-100},"state":"{pick:locked|unlocked|jammed}"}';
@@ -55,6 +62,28 @@ describe('payload templates: rendering', () => {
     expect(renderMany('{rand:0.001-0.001}', 1)).toEqual(['0.001']);
     expect(renderMany('{rand:-3--3}', 1)).toEqual(['-3']);
     expect(renderMany('t={target} s={seq}', 2)).toEqual(['t=3 s=0', 't=3 s=1']);
+  });
+
+  it('never renders more than maxBytes (the scratch buffer is sized by it)', () => {
+    const text =
+      '{"s":{seq},"n":{now},"a":{rand:-999999.999999-999999.999999},"b":{rand:-2147483648-2147483647},"p":"{pick:x|yyyyyyyy}","t":{target}}';
+    for (const track of [false, true]) {
+      const program = new PayloadProgram(text, track, 0);
+      const chunks = program.bind(client);
+      const bound = program.maxBytes(chunks);
+      const rng = new Uint32Array([3]);
+      for (let k = 0; k < 500; k++) {
+        const end = program.render(
+          Buffer.alloc(1024),
+          0,
+          chunks,
+          { seq: 4_294_967_295, nowMs: 9_999_999_999_999.9, target: 4_294_967_295 },
+          rng,
+          0,
+        );
+        expect(end).toBeLessThanOrEqual(bound);
+      }
+    }
   });
 
   it('keeps literal braces of JSON, and {{ as a literal brace', () => {
