@@ -16,7 +16,8 @@ const PAYLOAD_SALT = 0x7061796c;
 export class PayloadStreams {
   private readonly chunks: (Buffer[] | null)[];
   private readonly rng: Uint32Array;
-  private scratch = Buffer.allocUnsafe(256);
+  /** Upper bound of each bound stream's rendered payload. */
+  private readonly maxPayload: Uint32Array;
   private readonly values: MessageValues = { seq: 0, nowMs: 0, target: 0 };
   /** Offset of the packet id in the packet `packet()` returned last (-1 at QoS 0). */
   pidOffset = -1;
@@ -27,6 +28,7 @@ export class PayloadStreams {
   ) {
     this.chunks = new Array<Buffer[] | null>(streams).fill(null);
     this.rng = new Uint32Array(streams);
+    this.maxPayload = new Uint32Array(streams);
   }
 
   bound(s: number): boolean {
@@ -38,14 +40,17 @@ export class PayloadStreams {
     const chunks = program.bind(client);
     this.chunks[s] = chunks;
     this.rng[s] = mixSeed(this.seed, streamId, PAYLOAD_SALT) || 1;
-    const max = program.maxBytes(chunks);
-    if (this.scratch.length < max) this.scratch = Buffer.allocUnsafe(max);
+    this.maxPayload[s] = program.maxBytes(chunks);
   }
 
   /**
    * One PUBLISH of bound stream s: the payload rendered with `seq`, `nowMs` and `target`, tracked
    * as `trackStream` (ignored when the program is untracked); `head` is the stream's packet
    * template with an empty payload. Sets `pidOffset`.
+   *
+   * The payload is rendered straight into the packet, sized for the longest rendering; the fixed
+   * header, whose remaining length is known only afterwards, is then written right before the
+   * variable header, and the packet is the view from there to the payload's end.
    */
   packet(
     s: number,
@@ -58,19 +63,6 @@ export class PayloadStreams {
     flags: number,
     target: number,
   ): Buffer {
-    const scratch = this.scratch;
-    const v = this.values;
-    v.seq = seq;
-    v.nowMs = nowMs;
-    v.target = target;
-    const len = program.render(scratch, 0, this.chunks[s]!, v, this.rng, s);
-    if (program.tracking === 'header') writeTrackingHeader(scratch, 0, trackStream, seq, intendedMs, flags);
-    else if (program.tracking === 'field') writeTrackingField(scratch, 0, program.trackComma, trackStream, seq, intendedMs, flags);
-    return this.withPayload(head, scratch, len);
-  }
-
-  /** The packet `head` (laid out for an empty payload) carrying `payload[0..len)`. */
-  private withPayload(head: PublishTemplate, payload: Buffer, len: number): Buffer {
     const h = head.bytes;
     let emptyRemaining = 0;
     let mult = 1;
@@ -81,17 +73,25 @@ export class PayloadStreams {
       emptyRemaining += (b & 0x7f) * mult;
       mult *= 128;
     } while (b & 0x80);
-    const remaining = emptyRemaining + len;
-    const headerBytes = 1 + varIntLength(remaining);
-    const out = Buffer.allocUnsafe(headerBytes + remaining);
-    // The head's own fixed header (never longer than the new one) lands just before the variable
-    // header and is then overwritten: one TypedArray#set and no subarray view.
-    out.set(h, headerBytes - p);
-    out[0] = h[0];
-    writeVarInt(out, 1, remaining);
-    this.pidOffset = head.pidOffset < 0 ? -1 : head.pidOffset + headerBytes - p;
-    let off = headerBytes + h.length - p;
-    for (let k = 0; k < len; k++) out[off++] = payload[k];
-    return out;
+    const variable = h.length - p;
+    const maxPayload = this.maxPayload[s];
+    const maxHeader = 1 + varIntLength(emptyRemaining + maxPayload);
+    const out = Buffer.allocUnsafe(maxHeader + variable + maxPayload);
+    const payloadStart = maxHeader + variable;
+    const v = this.values;
+    v.seq = seq;
+    v.nowMs = nowMs;
+    v.target = target;
+    const end = program.render(out, payloadStart, this.chunks[s]!, v, this.rng, s);
+    if (program.tracking === 'header') writeTrackingHeader(out, payloadStart, trackStream, seq, intendedMs, flags);
+    else if (program.tracking === 'field') writeTrackingField(out, payloadStart, program.trackComma, trackStream, seq, intendedMs, flags);
+    // The head's own fixed header (never longer than the real one) lands in front and is overwritten.
+    out.set(h, maxHeader - p);
+    const remaining = variable + end - payloadStart;
+    const start = maxHeader - 1 - varIntLength(remaining);
+    out[start] = h[0];
+    writeVarInt(out, start + 1, remaining);
+    this.pidOffset = head.pidOffset < 0 ? -1 : head.pidOffset + maxHeader - p - start;
+    return start === 0 && end === out.length ? out : out.subarray(start, end);
   }
 }
