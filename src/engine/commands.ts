@@ -13,6 +13,7 @@ import type { ShardContext } from './context.ts';
 import { EV_COMMAND, EV_REPLY } from './events.ts';
 import type { StagePlan } from './stage-plan.ts';
 import { sendTracked } from './tracked-send.ts';
+import { PayloadStreams } from './payload-template.ts';
 import { topicMatches, parseShared } from './topic-trie.ts';
 
 export class CommandSender {
@@ -37,6 +38,8 @@ export class CommandSender {
   /** MQTT 5 request/response: where the reply goes and what it echoes (null: the device's reply topic). */
   private readonly pendingResponse: (ReturnType<typeof readRequestProperties> | null)[] = [];
   private readonly freeSlots: number[] = [];
+  /** Command streams with a payload template render through this (null when none has one). */
+  private readonly payloads: PayloadStreams | null;
 
   private readonly fleet: Fleet;
 
@@ -67,6 +70,9 @@ export class CommandSender {
         }
       }
     }
+    this.payloads = fleet.groups.some((g) => g.commands.some((c) => c.payload !== null))
+      ? new PayloadStreams(n, fleet.scenario.seed)
+      : null;
     ctx.events.on(EV_COMMAND, (s, due, now) => this.fire(s, due, now));
     ctx.events.on(EV_REPLY, (slot, _due, now) => this.sendReply(slot, now));
   }
@@ -135,10 +141,17 @@ export class CommandSender {
       ctx.clientId = g.clientId(ctx);
       const stream = g.commandStreamBase + i * g.commands.length + k;
       const props = cmd.responseTopic !== null ? requestProperties(cmd.responseTopic(ctx), stream, this.streamSeq[s]) : null;
-      const tpl = buildPublishTemplate(cmd.topic(ctx), cmd.spec.size, cmd.spec.qos, false, broker.protocol, props);
-      const buf = tpl.bytes;
-      writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
-      sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, cmd.spec.qos, due, now);
+      const program = cmd.payload;
+      const tpl = buildPublishTemplate(cmd.topic(ctx), program !== null ? 0 : cmd.spec.size, cmd.spec.qos, false, broker.protocol, props);
+      let buf = tpl.bytes;
+      let pidOffset = tpl.pidOffset;
+      if (program !== null) {
+        const payloads = this.payloads!;
+        if (!payloads.bound(s)) payloads.bind(s, program, ctx, stream);
+        buf = payloads.packet(s, program, tpl, stream, this.streamSeq[s]++, due, now, FLAG_COMMAND, target);
+        pidOffset = payloads.pidOffset;
+      } else writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due, FLAG_COMMAND);
+      sendTracked(metrics, groupIndex, conn, buf, pidOffset, cmd.spec.qos, due, now);
       metrics.counters[groupIndex].commandsSent++;
       metrics.counters[cmd.target].expected += this.owed[groupIndex][k];
     } else {

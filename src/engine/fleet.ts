@@ -3,6 +3,7 @@
 // Derived from the scenario alone, so a shard on any host computes the same ids.
 
 import { compileTemplate, type ExpandTemplate, type TemplateContext } from '../scenario/template.ts';
+import { PayloadProgram } from '../scenario/payload-template.ts';
 import type { CommandSpec, GroupSpec, Scenario } from '../scenario/types.ts';
 import { fleetClients } from '../plan/fleet-totals.ts';
 import { parseShared } from './topic-trie.ts';
@@ -20,6 +21,8 @@ export interface FleetGroup {
   password: DeviceText | null;
   subscribe: ExpandTemplate[];
   publish: ExpandTemplate[];
+  /** Each publish stream's compiled payload template, null for filler of `size` bytes. */
+  payloads: (PayloadProgram | null)[];
   willTopic: ExpandTemplate | null;
   willPayload: ExpandTemplate | null;
   /** Per-client interval of each publish stream, ms. */
@@ -40,6 +43,7 @@ export type DeviceText = (ctx: TemplateContext) => string | undefined;
 export interface FleetCommand {
   spec: CommandSpec;
   topic: ExpandTemplate;
+  payload: PayloadProgram | null;
   /** Index of the target group. */
   target: number;
   /** MQTT 5 request/response: the Response Topic template, null for replies on the device's reply topic. */
@@ -82,6 +86,7 @@ export function buildFleet(scenario: Scenario): Fleet {
     const commands = (spec.commands ?? []).map((c) => ({
       spec: c,
       topic: compileTemplate(c.topic),
+      payload: c.payload !== undefined ? new PayloadProgram(c.payload, true, c.size) : null,
       target: indexByName.get(c.to) ?? 0,
       responseTopic: c.responseTopic !== undefined ? compileTemplate(c.responseTopic) : null,
       intervalMs: c.rate !== undefined ? 1000 / c.rate : (1000 * spec.count) / c.totalRate!,
@@ -98,6 +103,7 @@ export function buildFleet(scenario: Scenario): Fleet {
       password: spec.password !== undefined ? compileTemplate(spec.password) : null,
       subscribe: spec.subscribe.map((s) => compileTemplate(s.topic)),
       publish: spec.publish.map((p) => compileTemplate(p.topic)),
+      payloads: spec.publish.map((p) => (p.payload !== undefined ? new PayloadProgram(p.payload, p.track, p.size) : null)),
       willTopic: spec.will ? compileTemplate(spec.will.topic) : null,
       willPayload: spec.will ? compileTemplate(spec.will.payload) : null,
       publishIntervalMs: spec.publish.map((p) =>

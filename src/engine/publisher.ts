@@ -16,6 +16,7 @@ import type { ShardContext } from './context.ts';
 import { EV_PUBLISH } from './events.ts';
 import { sendTracked } from './tracked-send.ts';
 import { groupMqtt5, streamAlias, type GroupMqtt5 } from './mqtt5-streams.ts';
+import { PayloadStreams } from './payload-template.ts';
 
 /** A send this much later than scheduled counts as late (schedule overrun). */
 export const LATE_MS = 10;
@@ -44,6 +45,8 @@ export class Publisher {
   private readonly aliasTemplates: (PublishTemplate | null)[] | null;
   /** Per group: each publish stream's MQTT 5 properties, encoded once. */
   private readonly mqtt5: GroupMqtt5[];
+  /** Streams with a payload template render through this (null when no stream has one). */
+  private readonly payloads: PayloadStreams | null;
   private plan: StagePlan | null = null;
   private fanoutAt: ((due: number) => FanoutTable) | null = null;
   private running = false;
@@ -71,6 +74,7 @@ export class Publisher {
     this.templates = new Array(n).fill(null);
     this.mqtt5 = fleet.groups.map((g) => groupMqtt5(g, fleet.scenario.seed, fleet.scenario.broker.protocol));
     this.aliasTemplates = this.mqtt5.some((m) => m.aliasProps.some((a) => a !== null)) ? new Array(2 * n).fill(null) : null;
+    this.payloads = fleet.groups.some((g) => g.payloads.some((t) => t !== null)) ? new PayloadStreams(n, fleet.scenario.seed) : null;
     let stream = 0;
     let client = 0;
     for (const s of slices) {
@@ -221,11 +225,19 @@ export class Publisher {
       const useAlias = alias > 0 && alias <= conn.topicAliasMaximum;
       const form = useAlias ? 2 * s + ((conn.aliasesSet & (1 << alias)) !== 0 ? 1 : 0) : -1;
       const tpl = form < 0 ? (this.templates[s] ?? this.buildTemplate(s, -1)) : (this.aliasTemplates![form] ?? this.buildTemplate(s, form));
-      const buf = Buffer.allocUnsafe(tpl.bytes.length);
-      tpl.bytes.copy(buf);
-      if (spec.track)
-        writeTrackingHeader(buf, tpl.payloadOffset, g.streamBase + this.streamIndex[s] * g.publish.length + p, this.streamSeq[s]++, due);
-      if (!sendTracked(metrics, groupIndex, conn, buf, tpl.pidOffset, spec.qos, due, now)) return; // too large for the broker
+      const stream = g.streamBase + this.streamIndex[s] * g.publish.length + p;
+      const program = g.payloads[p];
+      let buf: Buffer;
+      let pidOffset = tpl.pidOffset;
+      if (program !== null) {
+        buf = this.payloads!.packet(s, program, tpl, stream, this.streamSeq[s]++, due, now, 0, 0);
+        pidOffset = this.payloads!.pidOffset;
+      } else {
+        buf = Buffer.allocUnsafe(tpl.bytes.length);
+        tpl.bytes.copy(buf);
+        if (spec.track) writeTrackingHeader(buf, tpl.payloadOffset, stream, this.streamSeq[s]++, due);
+      }
+      if (!sendTracked(metrics, groupIndex, conn, buf, pidOffset, spec.qos, due, now)) return; // too large for the broker
       if (useAlias) conn.aliasesSet |= 1 << alias;
       // Before steady state (a publish on connect) subscriptions are still being made, so nothing
       // is owed yet; inside the accounting window the fan-out says who should get it.
@@ -258,10 +270,14 @@ export class Publisher {
     const ctx = { i, group: g.spec.name, seed, clientId: '' };
     ctx.clientId = g.clientId(ctx);
     const m = this.mqtt5[g.index];
+    const program = g.payloads[p];
     const topic = form >= 0 && (form & 1) === 1 ? '' : g.publish[p](ctx);
-    const tpl = buildPublishTemplate(topic, spec.size, spec.qos, spec.retain, broker.protocol, form < 0 ? m.props[p] : m.aliasProps[p]);
+    // A templated stream's packet is laid out with an empty payload; each send adds the rendering.
+    const size = program !== null ? 0 : spec.size;
+    const tpl = buildPublishTemplate(topic, size, spec.qos, spec.retain, broker.protocol, form < 0 ? m.props[p] : m.aliasProps[p]);
     if (form < 0) this.templates[s] = tpl;
     else this.aliasTemplates![form] = tpl;
+    if (program !== null && !this.payloads!.bound(s)) this.payloads!.bind(s, program, ctx, g.streamBase + i * g.publish.length + p);
     return tpl;
   }
 }

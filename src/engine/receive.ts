@@ -4,13 +4,24 @@
 // replays, wills, untracked or foreign messages, someone else's replies — are counted apart by
 // kind and never fill a loss.
 
-import { FLAG_COMMAND, FLAG_REPLY, hasTrackingHeader, readFlags, readIntendedMs, readStream } from '../client/tracking.ts';
+import {
+  FLAG_COMMAND,
+  FLAG_REPLY,
+  TRACKING_HEADER_BYTES,
+  hasTrackingHeader,
+  readFlags,
+  readIntendedMs,
+  readStream,
+  readTrackingField,
+} from '../client/tracking.ts';
 import type { CommandSender } from './commands.ts';
 import type { ShardContext } from './context.ts';
 import { Wills } from './wills.ts';
 
 export class Receiver {
   private readonly wills: Wills;
+  /** The header of a JSON payload's tracking field, decoded here and read like a binary one. */
+  private readonly fieldHeader = Buffer.alloc(TRACKING_HEADER_BYTES);
 
   constructor(
     private readonly ctx: ShardContext,
@@ -29,6 +40,8 @@ export class Receiver {
       return;
     }
     if (!hasTrackingHeader(buf, start, end)) {
+      if (readTrackingField(buf, start, end, this.fieldHeader))
+        return this.message(c, this.fieldHeader, 0, TRACKING_HEADER_BYTES, nowMs, false);
       const counters = ctx.metrics.counters[group];
       if (this.wills.isWill(buf, start, end)) counters.will++;
       else counters.notOwed++;

@@ -44,3 +44,13 @@ export function randomChars(next: () => number, length: number): string {
   for (let i = 0; i < length; i++) out += ALPHABET[Math.floor(next() * ALPHABET.length)];
   return out;
 }
+
+/** Advances the xorshift32 state kept at `state[k]` (never 0) and returns a uniform number in [0, 1). */
+export function nextXorshift32(state: Uint32Array, k: number): number {
+  let x = state[k];
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  state[k] = x >>> 0;
+  return (x >>> 0) / 4_294_967_296;
+}

@@ -4,6 +4,7 @@
 import type { ChurnSpec, CommandSpec, ReconnectSpec, ReplySpec } from './types.ts';
 import { duration, fraction, integer, list, name, number, oneOf, qos, rate, section, size, topicName } from './fields.ts';
 import { TRACKING_HEADER_BYTES } from '../wire.ts';
+import { payloadField } from './schema-payload.ts';
 
 const COMMAND_PLACEHOLDERS = ['i', 'group', 'clientId', 'rand', 'target'] as const;
 const DEVICE_PLACEHOLDERS = ['i', 'group', 'clientId', 'rand'] as const;
@@ -13,7 +14,12 @@ export const commandEntry = section(
     to: name('target group'),
     topic: topicName([...COMMAND_PLACEHOLDERS], 'command topic (template); {target} = the addressed device index'),
     qos: qos().prefault(1),
-    size: size(268_435_455, 'payload bytes, tracking header included').prefault(64),
+    size: size(268_435_455, 'payload bytes, tracking header included (default 64); with payload: pad to this size').optional(),
+    payload: payloadField(
+      ['i', 'group', 'clientId', 'seq', 'now', 'rand', 'pick', 'target'],
+      'command payload template (JSON object or text), rendered per command; {target} = the addressed device index',
+      true,
+    ).optional(),
     rate: rate('commands per second per sender client').optional(),
     totalRate: rate('commands per second for the whole sender group').optional(),
     timeout: duration({ min: 1 }, 'a reply later than this, or none, counts as no reply').prefault('5s'),
@@ -27,7 +33,8 @@ export const commandEntry = section(
   to: c.to,
   topic: c.topic,
   qos: c.qos,
-  size: Math.max(c.size, TRACKING_HEADER_BYTES),
+  size: c.payload === undefined ? Math.max(c.size ?? 64, TRACKING_HEADER_BYTES) : (c.size ?? 0),
+  ...(c.payload !== undefined ? { payload: c.payload } : {}),
   ...(c.rate !== undefined ? { rate: c.rate } : { totalRate: c.totalRate }),
   timeoutMs: c.timeout,
   ...(c.responseTopic !== undefined ? { responseTopic: c.responseTopic } : {}),

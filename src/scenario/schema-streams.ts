@@ -6,6 +6,7 @@ import { bool, duration, fraction, map, oneOf, peek, qos, rate, section, size, t
 import type { IssuePath } from './schema-check.ts';
 import { isRecord } from './schema-broker.ts';
 import type { PlaceholderName } from './template.ts';
+import { checkPayloadTracking, payloadField } from './schema-payload.ts';
 
 /** Placeholders a per-client string may use once the client id is known. */
 export const CLIENT_PLACEHOLDERS: readonly PlaceholderName[] = ['i', 'group', 'clientId', 'rand'];
@@ -31,7 +32,9 @@ export const subscribeEntry = section(
   'one subscription',
 ).transform((s): SubscribeSpec => s);
 
-const publishSize = size(MAX_PAYLOAD_BYTES, 'payload bytes, tracking header included');
+const publishSize = size(MAX_PAYLOAD_BYTES, 'payload bytes, tracking header included (default 64); with payload: pad to this size');
+/** Placeholders of a publish payload template. */
+export const PUBLISH_PAYLOAD_PLACEHOLDERS: readonly PlaceholderName[] = ['i', 'group', 'clientId', 'seq', 'now', 'rand', 'pick'];
 const trackField = bool('prefix payloads with the tracking header (latency, loss, order)');
 // MQTT 5 publish properties (checkPublishEntry refuses them under another protocol).
 const userPropertiesField = map(text('user property value'), 'MQTT 5 user properties sent with every message (name: value)');
@@ -47,7 +50,11 @@ export const publishEntry = section(
     topic: topicName(CLIENT_PLACEHOLDERS, 'topic to publish to (template)'),
     qos: qos().prefault(0),
     retain: bool('publish retained').prefault(false),
-    size: publishSize.prefault(64),
+    size: publishSize.optional(),
+    payload: payloadField(
+      PUBLISH_PAYLOAD_PLACEHOLDERS,
+      'payload template, rendered per message: JSON (starts with { or [) or text; {i} {clientId} {group} {seq} {now} {rand:a-b} {pick:a|b}',
+    ).optional(),
     rate: rate('messages per second per client').optional(),
     totalRate: rate('messages per second for the whole group').optional(),
     track: trackField.prefault(true),
@@ -66,7 +73,8 @@ export const publishEntry = section(
   topic: p.topic,
   qos: p.qos,
   retain: p.retain,
-  size: p.size,
+  size: p.size ?? (p.payload === undefined ? 64 : 0),
+  ...(p.payload !== undefined ? { payload: p.payload } : {}),
   ...(p.rate !== undefined ? { rate: p.rate } : p.totalRate !== undefined ? { totalRate: p.totalRate } : {}),
   track: p.track,
   arrival: p.arrival,
@@ -106,7 +114,9 @@ export function checkPublishEntry(
   }
   const track = raw.track === undefined ? true : peek(trackField, raw.track);
   const bytes = raw.size === undefined ? 64 : peek(publishSize, raw.size);
-  if (track === true && bytes !== undefined && bytes < TRACKING_HEADER_BYTES) {
+  checkPayloadTracking(raw.payload, track === true, [...path, 'payload'], report);
+  // A payload template is never cut to size (size only pads it), so any size goes with it.
+  if (track === true && raw.payload === undefined && bytes !== undefined && bytes < TRACKING_HEADER_BYTES) {
     report(
       [...path, 'size'],
       `must be at least ${TRACKING_HEADER_BYTES} bytes while track is true (the tracking header is ${TRACKING_HEADER_BYTES} bytes); set track: false for smaller payloads`,

@@ -43,8 +43,10 @@ export interface PublishSpec {
   topic: string; // template
   qos: QoS;
   retain: boolean;
-  /** Payload bytes on the wire, tracking header included. */
+  /** Payload bytes on the wire, tracking header included; with `payload`, pad up to this (0: no padding). */
   size: number;
+  /** Payload template (JSON or text) rendered per message; without it, `size` bytes of filler. */
+  payload?: string;
   /** Per client, messages per second. Exactly one of rate / totalRate is set. */
   rate?: number;
   /** For the whole group, messages per second (spread evenly over its clients). */
@@ -119,7 +121,10 @@ export interface CommandSpec {
   /** Template; `{target}` is the addressed device's index in the target group. */
   topic: string;
   qos: QoS;
+  /** Payload bytes, tracking header included; with `payload`, pad up to this (0: no padding). */
   size: number;
+  /** Payload template (JSON or text) rendered per command. */
+  payload?: string;
   /** Per sender client, or for the whole sender group. */
   rate?: number;
   totalRate?: number;

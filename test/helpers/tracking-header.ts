@@ -18,8 +18,13 @@ export interface TrackingHeader {
   intendedSendTimeMs: number;
 }
 
-/** The header at the start of `payload`, or null when the payload does not carry one. */
+/**
+ * The header at the start of `payload`, or null when the payload does not carry one. A JSON
+ * payload carries it as the hex string of its `_fs` member (parsed here with JSON.parse, so a
+ * payload that is not JSON has none).
+ */
 export function decodeTrackingHeader(payload: Uint8Array): TrackingHeader | null {
+  if (payload[0] === 0x7b /* { */) return decodeJsonTracking(payload);
   if (payload.length < TRACKING_HEADER_BYTES) return null;
   if (payload[0] !== 0x66 /* f */ || payload[1] !== 0x73 /* s */) return null;
   if (payload[2] !== TRACKING_HEADER_VERSION) return null;
@@ -43,4 +48,16 @@ export function encodeTrackingPayload(header: TrackingHeader, size = TRACKING_HE
   buf.writeUInt32BE(header.seq, 8);
   buf.writeDoubleBE(header.intendedSendTimeMs, 12);
   return buf;
+}
+
+function decodeJsonTracking(payload: Uint8Array): TrackingHeader | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.length).toString('utf8'));
+  } catch {
+    return null;
+  }
+  const hex = (doc as { _fs?: unknown })?._fs;
+  if (typeof hex !== 'string' || !/^[0-9a-f]{40}$/.test(hex)) return null;
+  return decodeTrackingHeader(Buffer.from(hex, 'hex'));
 }
