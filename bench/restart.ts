@@ -197,7 +197,6 @@ async function main(): Promise<void> {
     receivedPublish: count(/Received PUBLISH from /g),
     sentPublishWithDupToOracle: count(/Sending PUBLISH to restart-oracle \(d1,/g),
     sentPublishWithDupToBackend: count(new RegExp(`Sending PUBLISH to b${K}-backend-\\S+ \\(d1,`, 'g')),
-    persistentConnects: count(/New client connected from .* \(p\d, c0,/g),
   };
 
   // The bound the plan puts on connects in flight: per group and shard, maxConnectsInFlight (a
