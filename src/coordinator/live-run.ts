@@ -6,7 +6,7 @@
 import type { Host } from '../hosts/host.ts';
 import { failingAbortGate, type ParsedThreshold } from '../gate/threshold.ts';
 import { LiveFigures } from '../metrics/live.ts';
-import { mergeSamples, type Sample } from '../metrics/sample.ts';
+import { carriedSample, mergeSamples, type Sample } from '../metrics/sample.ts';
 import { wholeSeconds } from '../metrics/steady.ts';
 import type { Progress } from '../report/progress.ts';
 import type { LiveFeed } from '../report/live/feed.ts';
@@ -57,11 +57,13 @@ export class LiveRun {
 
   private watch(host: Host): void {
     this.live.add(host.info.id);
+    let last: Sample | null = null;
     host.onSample = (s) => {
-      const list = this.pending.get(s.t) ?? [];
-      list.push(s);
-      this.pending.set(s.t, list);
-      if (list.length >= this.live.size) this.flush(s.t);
+      // A late tick skips seconds; this host's part of them is its gauges, carried (the counts
+      // ride in this sample), so those seconds merge now instead of waiting for the end.
+      if (last !== null) for (let t = last.t + 1; t < s.t; t++) this.collect(carriedSample(last, t));
+      last = s;
+      this.collect(s);
     };
     host.onLost = (reason) => {
       this.live.delete(host.info.id);
@@ -70,6 +72,13 @@ export class LiveRun {
       this.progress.note(`host ${host.info.id} lost: ${reason}`);
       this.feed?.hostLost(host.info.id, reason);
     };
+  }
+
+  private collect(s: Sample): void {
+    const list = this.pending.get(s.t) ?? [];
+    list.push(s);
+    this.pending.set(s.t, list);
+    if (list.length >= this.live.size) this.flush(s.t);
   }
 
   private flush(t: number): void {

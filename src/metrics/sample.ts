@@ -4,7 +4,7 @@
 
 import type { HostHealthSecond, LatencyName, TimelinePoint } from '../result/types.ts';
 import type { CounterValues, ErrorCounts } from './counters.ts';
-import { addErrors } from './counters.ts';
+import { addErrors, zeroCounters } from './counters.ts';
 import type { Histogram } from './histogram.ts';
 import { createLatencyHistogram, mergeEncodedInto } from './histogram.ts';
 
@@ -108,14 +108,32 @@ export function mergeSamples(samples: readonly Sample[]): TimelinePoint {
  */
 export function mergeTimelines(perHost: readonly (readonly Sample[])[]): TimelinePoint[] {
   const byT = new Map<number, Sample[]>();
+  const add = (s: Sample) => {
+    const list = byT.get(s.t);
+    if (list) list.push(s);
+    else byT.set(s.t, [s]);
+  };
   for (const series of perHost) {
+    let prev: Sample | null = null;
     for (const s of series) {
-      const list = byT.get(s.t);
-      if (list) list.push(s);
-      else byT.set(s.t, [s]);
+      // A host whose tick came late skipped seconds (its next sample holds their counts): its
+      // open connections still count in them, or a second would show only the other hosts'.
+      if (prev !== null) for (let t = prev.t + 1; t < s.t; t++) add(carriedSample(prev, t));
+      add(s);
+      prev = s;
     }
   }
   return [...byT.keys()].sort((a, b) => a - b).map((t) => mergeSamples(byT.get(t)!));
+}
+
+/**
+ * Second `t` of a host that sent no sample for it: nothing counted (the host's next sample
+ * carries that second's counts), the gauges as the host's last sample left them.
+ */
+export function carriedSample(prev: Sample, t: number): Sample {
+  const groups: Record<string, GroupSample> = {};
+  for (const [name, g] of Object.entries(prev.groups)) groups[name] = { delta: zeroCounters(), open: g.open, errors: {} };
+  return { host: prev.host, t, plannedConnected: prev.plannedConnected, groups, endToEnd: '', connect: '' };
 }
 
 /** Per-group open connections summed over hosts for one second (for per-group peaks). */

@@ -98,7 +98,7 @@ describe('merging samples from several hosts', () => {
     const merged = mergeTimelines(series);
     expect(merged.map((p) => [p.t, p.published, p.connected, p.plannedConnected])).toEqual([
       [1, 101, 2, 10],
-      [2, 100, 2, 5], // h2 missed second 2: only h1's figures there
+      [2, 100, 3, 10], // h2 missed second 2: its counts ride in its t=3 sample, its gauges carry over
       [3, 102, 6, 10], // h2's t=3 sample covers its seconds 2 and 3
     ]);
     expect(merged[0]).toMatchObject({ endToEndP50Ms: 1, endToEndP99Ms: 1.8, errors: { x: 1 } });
