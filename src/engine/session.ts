@@ -138,7 +138,7 @@ export class Session implements ConnectionListener {
       conn.disconnect();
       return;
     }
-    if (conn.persistent && conn.sessionPresent) conn.resendUnacked(now);
+    if (conn.persistent && conn.sessionPresent) ctx.metrics.counters[g.index].resent += conn.resendUnacked(now);
     this.hooks.connected(c, now);
     sendDelayed(ctx.metrics, g.index, conn, now); // a persistent session's backlog, within the new limits
     const keepalive = keepaliveMs(conn, g.spec.keepaliveMs);

@@ -28,6 +28,7 @@ export const COUNTER_FIELDS = [
   'notOwed', // other deliveries the receiver was not owed (outside the window, not its share, foreign)
   'subscribeDowngraded', // SUBACKs granting a lower QoS than the subscription asked for
   'delayedByReceiveMaximum', // QoS 1/2 publishes held back until an ack made room under the broker's Receive Maximum (MQTT 5)
+  'resent', // unacknowledged QoS 1/2 publishes sent again with DUP after reconnecting to a kept session
 ] as const;
 
 export type CounterField = (typeof COUNTER_FIELDS)[number];
@@ -58,6 +59,7 @@ export class GroupCounters implements CounterValues {
   notOwed = 0;
   subscribeDowngraded = 0;
   delayedByReceiveMaximum = 0;
+  resent = 0;
   /** Gauge: connections open right now. */
   open = 0;
   /** Highest `open` ever seen on this host (exact, updated on every open). */

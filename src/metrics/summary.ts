@@ -196,6 +196,7 @@ export function buildSummary(
       will: c.will,
       notOwed: c.notOwed,
       ...(c.delayedByReceiveMaximum > 0 ? { delayedByReceiveMaximum: c.delayedByReceiveMaximum } : {}),
+      ...(c.resent > 0 ? { resent: c.resent } : {}),
     },
     throughput: {
       publishedPerSec: steady ? rate(steady.published, steady.seconds) : 0,

@@ -70,6 +70,8 @@ export interface Summary {
     notOwed?: number;
     /** MQTT 5: QoS 1/2 publishes held back (then sent) because the broker's Receive Maximum was reached. */
     delayedByReceiveMaximum?: number;
+    /** Unacknowledged QoS 1/2 publishes sent again (DUP set) after reconnecting to a kept session. */
+    resent?: number;
   };
   throughput: {
     /** Over the steady-state period. */
