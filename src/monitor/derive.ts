@@ -66,11 +66,15 @@ export function increaseInside(points: Point[], from: number, to: number): { fro
   return last[0] > first[0] ? { from: first[0], to: last[0], increase: last[1] - first[1] } : null;
 }
 
-/** Median time between consecutive points, undefined with fewer than two. */
+/**
+ * Median time between consecutive points, undefined with fewer than two. Only forward steps
+ * count: a broker's uptime starts again from 0 when it restarts.
+ */
 export function medianSpacing(points: Point[]): number | undefined {
   const gaps = points
     .slice(1)
     .map(([t], i) => t - points[i]![0])
+    .filter((gap) => gap > 0)
     .sort((a, b) => a - b);
   return gaps.length ? gaps[gaps.length >> 1] : undefined;
 }

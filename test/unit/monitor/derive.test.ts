@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { counterIncrease, counterRate, cumulative, gaugeAt, pairwiseRates, peakOfSum, sumOfSteps } from '../../../src/monitor/derive.ts';
+import {
+  counterIncrease,
+  counterRate,
+  cumulative,
+  gaugeAt,
+  medianSpacing,
+  pairwiseRates,
+  peakOfSum,
+  sumOfSteps,
+} from '../../../src/monitor/derive.ts';
 import type { Point } from '../../../src/result/broker-side.ts';
 
 describe('counter arithmetic', () => {
@@ -63,6 +72,14 @@ describe('counter arithmetic', () => {
       [2.5, 100],
       [3, 40],
     ]);
+  });
+});
+
+describe('spacing', () => {
+  it('takes the median step of an uptime series across a broker restart (uptime starts again from 0)', () => {
+    const uptime: Point[] = [100, 111, 122, 133, 4, 15, 26].map((v): Point => [v, v]);
+    expect(medianSpacing(uptime)).toBe(11);
+    expect(medianSpacing([[5, 5]])).toBeUndefined();
   });
 });
 
