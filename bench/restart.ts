@@ -166,7 +166,9 @@ async function main(): Promise<void> {
   const seen = await Promise.race([oracle.stop(), sleep(5000).then(() => oracle.counts())]);
   const gaps = oracle.gaps();
   await fleet.stop();
-  if (code !== 0 && code !== 1) throw new Error(`fleetstorm exited with code ${code} (see ${work})`);
+  // 3 = the run completed and a gate failed (e.g. some device never connected), 1 = it stopped early:
+  // both still write what was measured, and the verdict below says what missed.
+  if (code !== 0 && code !== 1 && code !== 3) throw new Error(`fleetstorm exited with code ${code} (see ${work})`);
 
   const result = cli.result();
   const s = result.summary;

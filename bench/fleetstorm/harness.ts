@@ -15,6 +15,10 @@ import {
 } from '../reference/measure.ts';
 import { measuredWindow } from './cpu-profile.ts';
 import { DEFAULT_PUBLISHERS, idleFleet, qos1Stream, type BenchScenario } from './scenarios.ts';
+import { loadWebSocketTransport } from '../../src/client/connection.ts';
+
+// The bench measures ws:// too; the CLI loads the WebSocket transport only for ws:// runs.
+await loadWebSocketTransport();
 
 const HARNESS = 'fleetstorm (ShardRunner, lean client)';
 

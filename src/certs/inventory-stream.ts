@@ -3,7 +3,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import type { parse as csvParse } from 'csv-parse';
 import { UsageError } from '../errors.ts';
 import { checkHeader, rawFromJson, RowProblem, toIdentityRow, type IdentityRow, type InventoryColumn } from './inventory-format.ts';
 
@@ -41,7 +41,7 @@ const newlines = (text: string) => {
 /** Turns raw rows into checked ones; the format readers call it with each raw row. */
 type RawSink = (line: number, raw: RawRow) => boolean | void;
 
-function readCsv(file: string, input: ReadStream, onRaw: RawSink, done: (err?: Error) => void): void {
+function readCsv(parse: typeof csvParse, file: string, input: ReadStream, onRaw: RawSink, done: (err?: Error) => void): void {
   // Line numbers are counted here rather than with csv-parse's `info` (which copies an object per
   // record): a record takes one line plus the newlines inside its quoted fields (inline PEM).
   const parser = parse({ bom: true, relax_column_count: true });
@@ -92,8 +92,10 @@ function readJsonl(file: string, input: ReadStream, onRaw: RawSink, done: (err?:
  * Reads the inventory once, handing each checked row to `sink`; `onBytes` sees the file's bytes
  * as they are read (for hashing). Resolves at the end of the file or when `sink` returns false.
  */
-export function eachRow(file: string, sink: RowSink, onBytes?: (chunk: Buffer) => void): Promise<void> {
+export async function eachRow(file: string, sink: RowSink, onBytes?: (chunk: Buffer) => void): Promise<void> {
   const format = inventoryFormat(file);
+  // The CSV parser loads only when an inventory is read (issue 14: a run without one never holds it).
+  const csv = format === 'csv' ? await import('csv-parse') : null;
   const baseDir = path.dirname(path.resolve(file));
   return new Promise<void>((resolve, reject) => {
     const input = createReadStream(file);
@@ -114,7 +116,7 @@ export function eachRow(file: string, sink: RowSink, onBytes?: (chunk: Buffer) =
             line,
             atLine(file, line, () => toIdentityRow(raw, baseDir)),
           );
-    if (format === 'csv') readCsv(file, input, onRaw, done);
+    if (csv !== null) readCsv(csv.parse, file, input, onRaw, done);
     else readJsonl(file, input, onRaw, done);
   });
 }

@@ -11,7 +11,7 @@ import { InFlightRing } from './in-flight.ts';
 import type { Listener } from './listener.ts';
 import { kConn, onClose, onData, onError, onSecureConnect, onTcpConnect } from './read-frames.ts';
 import { STATE_CLOSING, STATE_CONNECTED, STATE_CONNECTING, STATE_IDLE, type Receiver, type Wire } from './receiver.ts';
-import { openWebSocket, type WebSocketEndpoint } from './websocket.ts';
+import type { WebSocketEndpoint } from './websocket.ts';
 
 export type ConnectionListener = Listener<Connection>;
 export { errorReason, wallNowMs } from './read-frames.ts';
@@ -26,6 +26,19 @@ export interface Endpoint {
   /** ws:// or wss:// URL (path included) when the endpoint speaks MQTT over WebSocket. */
   wsUrl?: string;
 }
+
+let openWebSocket: typeof import('./websocket.ts').openWebSocket | null = null;
+
+/**
+ * Loads the WebSocket transport (the `ws` package) once. Whoever opens ws:// or wss:// endpoints
+ * calls it first (the shard server does at prepare), so a run over plain MQTT never holds `ws`.
+ */
+export async function loadWebSocketTransport(): Promise<void> {
+  openWebSocket ??= (await import('./websocket.ts')).openWebSocket;
+}
+
+/** Any of these broker URLs needs the WebSocket transport. */
+export const needsWebSocket = (urls: readonly string[]): boolean => urls.some((u) => /^wss?:\/\//i.test(u));
 
 const frameHeader = new Int32Array(1);
 
@@ -78,6 +91,7 @@ export class Connection extends InFlightRing implements Receiver {
     this.lastWriteMs = nowMs;
     if (endpoint.wsUrl !== undefined) {
       const wsEndpoint = tlsExtra && endpoint.tls ? { ...endpoint, tls: { ...endpoint.tls, ...tlsExtra } } : endpoint;
+      if (openWebSocket === null) throw new Error('the WebSocket transport is not loaded (loadWebSocketTransport)');
       this.socket = openWebSocket(this, wsEndpoint as WebSocketEndpoint, connectPacket);
       return;
     }

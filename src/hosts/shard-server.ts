@@ -6,8 +6,11 @@ import type { HostCommand, HostEvent } from './protocol.ts';
 
 // The engine loads at the first `prepare`, not with the server: an agent waiting for its first
 // run (or a thread pool that has not been given work) holds no engine code (issue 14).
-let engine: Promise<[typeof import('../engine/shard-runner.ts'), typeof import('../engine/identities.ts')]> | null = null;
-const loadEngine = () => (engine ??= Promise.all([import('../engine/shard-runner.ts'), import('../engine/identities.ts')]));
+let engine: Promise<
+  [typeof import('../engine/shard-runner.ts'), typeof import('../engine/identities.ts'), typeof import('../client/connection.ts')]
+> | null = null;
+const loadEngine = () =>
+  (engine ??= Promise.all([import('../engine/shard-runner.ts'), import('../engine/identities.ts'), import('../client/connection.ts')]));
 
 export class ShardServer {
   private runner: ShardRunner | null = null;
@@ -30,7 +33,8 @@ export class ShardServer {
     switch (cmd.type) {
       case 'prepare': {
         this.preparing = loadEngine();
-        const [{ ShardRunner }, { loadShardIdentities }] = await loadEngine();
+        const [{ ShardRunner }, { loadShardIdentities }, { loadWebSocketTransport, needsWebSocket }] = await loadEngine();
+        if (needsWebSocket(cmd.plan.scenario.broker.urls)) await loadWebSocketTransport();
         this.runner = new ShardRunner({
           scenario: cmd.plan.scenario,
           slices: cmd.plan.slices,

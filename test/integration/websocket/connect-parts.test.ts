@@ -6,9 +6,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, beforeAll } from 'vitest';
 import { makeTestCerts, type TestCerts } from '../../../src/broker/certs.ts';
-import { Connection, wallNowMs } from '../../../src/client/connection.ts';
+import { Connection, wallNowMs, loadWebSocketTransport } from '../../../src/client/connection.ts';
 import { parseEndpoint } from '../../../src/client/endpoint-config.ts';
 import { CONNECT_PARTS, type Result } from '../../../src/result/types.ts';
 import { describeWithMosquitto, useMosquitto } from '../../helpers/brokers.ts';
@@ -20,6 +20,7 @@ import { RecordingListener, waitUntil } from '../../unit/client/raw-broker.ts';
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'fleetstorm-ws-parts-'));
 const certs: TestCerts = makeTestCerts(path.join(scratch, 'certs'));
 
+beforeAll(loadWebSocketTransport);
 describeWithMosquitto('connect time in parts (mqtt, mqtts, ws, wss to one Mosquitto)', () => {
   const broker = useMosquitto({ websockets: true, tls: { ca: certs.ca, cert: certs.serverCert, key: certs.serverKey } });
   const urls = () => ({ mqtt: broker().url, mqtts: broker().tlsUrl!, ws: broker().wsUrl!, wss: broker().wssUrl! });

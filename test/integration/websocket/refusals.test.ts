@@ -3,13 +3,14 @@
 // act on, and the connection closes exactly once.
 import http from 'node:http';
 import net from 'node:net';
-import { afterEach, expect, it } from 'vitest';
-import { Connection } from '../../../src/client/connection.ts';
+import { afterEach, expect, it, beforeAll } from 'vitest';
+import { Connection, loadWebSocketTransport } from '../../../src/client/connection.ts';
 import { parseEndpoint } from '../../../src/client/endpoint-config.ts';
 import { findFreePort } from '../../helpers/free-port.ts';
 import { generate } from '../../unit/client/mqtt-reference.ts';
 import { RecordingListener, settle, waitUntil } from '../../unit/client/raw-broker.ts';
 
+beforeAll(loadWebSocketTransport);
 const CONNECT = generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: 'ws-refused', clean: true, keepalive: 0 }, 4);
 const servers: net.Server[] = [];
 afterEach(async () => {
