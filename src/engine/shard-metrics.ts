@@ -56,7 +56,14 @@ export class ShardMetrics {
   private readonly tracker = new ReceiveTracker();
   private readonly sampler: TimelineSampler;
   private readonly byName: Record<string, GroupCounters> = {};
+  /**
+   * Kept for result.json's timeline, which merges endToEnd and connect only. The other
+   * latencies of a second (`lastLatency`) go out with the live sample and are not kept: a
+   * host's retained seconds are its steady heap growth in a long run (issue 14).
+   */
   readonly samples: Sample[] = [];
+  /** The latest sample's other latencies (subscribe, publishAck, reconnect, commandRoundTrip). */
+  lastLatency: NonNullable<Sample['latency']> = {};
   /** here[g]: group g has clients on this shard. */
   private readonly here: boolean[];
   /** Wall-scale ms the run's clock counts seconds from (shared by every host of a run). */
@@ -211,7 +218,7 @@ export class ShardMetrics {
       latency[name] = encodeHistogram(h);
       h.reset();
     }
-    s.latency = latency;
+    this.lastLatency = latency;
     s.late = this.late - this.lateBefore;
     s.maxLagMs = Math.round(this.maxLagMs * 1000) / 1000;
     this.lateBefore = this.late;

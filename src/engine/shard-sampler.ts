@@ -53,7 +53,8 @@ export class ShardSampler {
     const sample = this.ctx.metrics.sample(now, this.plannedConnected(now), final);
     if (sample === null) return;
     sample.health = this.health.sample(this.isSteady(sample.t), !final && this.isSteady(sample.t + 1));
-    this.onSample?.(sample);
+    // The live copy carries the second's other latencies too; the kept one does not need them.
+    this.onSample?.({ ...sample, latency: this.ctx.metrics.lastLatency });
   }
 
   /** Second t lies wholly inside the steady window (as metrics/steady.ts wholeSeconds counts it). */
