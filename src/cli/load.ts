@@ -2,7 +2,6 @@
 // every check `run` makes before its first connect (the files the scenario names, the address
 // pools against the fleet), so `validate` and `run` refuse exactly the same scenarios. Every
 // problem is a usage error (exit 2, via ScenarioError / UsageError).
-import { checkInventories } from '../certs/inventory-check.ts';
 import { ScenarioError } from '../errors.ts';
 import { checkAddresses } from '../hosts/plan-hosts.ts';
 import { checkTlsFiles } from '../scenario/files.ts';
@@ -23,7 +22,10 @@ export async function loadForCli(file: string, flags: LoadFlags, env?: NodeJS.Pr
   const loaded = loadScenario(file, { set, env });
   const fileIssues = [
     ...checkTlsFiles(loaded.scenario.broker.tls, loaded.baseDir),
-    ...(await checkInventories(loaded.scenario, loaded.baseDir)),
+    // The inventory reader loads only for a scenario that names one (issue 14: a run holds no more than it uses).
+    ...(loaded.scenario.groups.some((g) => g.identities !== undefined)
+      ? await (await import('../certs/inventory-check.ts')).checkInventories(loaded.scenario, loaded.baseDir)
+      : []),
   ];
   if (fileIssues.length > 0) throw new ScenarioError(fileIssues);
   checkAddresses(loaded.scenario);

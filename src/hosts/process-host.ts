@@ -59,7 +59,9 @@ export class AgentProcess {
       this.child.once('exit', (code, signal) =>
         gone(`process ${this.name} (pid ${this.child.pid}) exited ${signal ? `on ${signal}` : `with code ${code}`}`),
       );
-      this.child.once('error', (err) => gone(`process ${this.name} failed: ${err.message}`));
+      // A send to a child that just died fails (EPIPE) a moment before its exit is seen: give the
+      // exit a moment to name the real cause (a signal, an exit code) before settling for the error.
+      this.child.once('error', (err) => setTimeout(() => gone(`process ${this.name} failed: ${err.message}`), 250).unref());
     });
   }
 

@@ -111,7 +111,10 @@ describe('fleetstorm validate and run on bad input', () => {
       [['run', quickstart, '--threads', '2000'], 'fleetstorm: --threads: must be a whole number from 1 to 256, got "2000"\n'],
       [['run', quickstart, '--processes', 'two'], 'fleetstorm: --processes: must be a whole number from 1 to 256, got "two"\n'],
       [['capacity', quickstart, '--hold', '500ms'], 'fleetstorm: --hold: must be at least 1s, got "500ms"\n'],
-      [['run', quickstart, '--broker', 'http://x'], 'fleetstorm: --broker: must start with mqtt:// or mqtts://, got "http://x"\n'],
+      [
+        ['run', quickstart, '--broker', 'http://x'],
+        'fleetstorm: --broker: must start with mqtt://, mqtts://, ws:// or wss://, got "http://x"\n',
+      ],
       [
         ['run', quickstart, '--control-listen', 'nope'],
         'fleetstorm: --control-listen: must be host:port (or mqtts://host:port), e.g. 127.0.0.1:1884, got "nope"\n',
