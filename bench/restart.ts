@@ -2,7 +2,7 @@
 //   npm run bench:restart                   # 100,000 devices over 6 mosquitto processes
 //   npm run bench:restart -- --quick        # 20,000 devices over 3
 //   extra: --devices N --brokers B --rate R --duration S --kill-after S --down S
-//          --max-in-flight N --connect-rate C --processes P --threads T
+//          --max-in-flight N --connect-rate C --processes P --threads T --source-addresses N (0: none)
 // Every device has a persistent session (clean: false) and publishes QoS 1; broker k has its own
 // devices (group devices-k, pinned with `endpoints`) publishing on b<k>/…, and one backend
 // client (backend-k, clean: false) subscribed to b<k>/+/state, so fleetstorm's expected counts are
@@ -12,13 +12,14 @@
 // seconds, restarts on the same port and config (debug logging to a file from then on, to count
 // DUP resends), and the oracle comes back for what was queued. Writes bench/results/restart[-quick].json.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PERSISTENCE_FILE } from '../src/broker/mosquitto-config.ts';
 import { startMosquittoFleet } from '../src/broker/mosquitto.ts';
 import { flag, num, optionalNum, round } from './lib/args.ts';
-import { loadavg } from './lib/proc.ts';
+import { loadavg, settleTimeWait } from './lib/proc.ts';
 import { Oracle } from './lib/oracle.ts';
 import { runCli } from './lib/run-cli.ts';
 import { table } from './lib/series.ts';
@@ -33,6 +34,11 @@ const killAfterS = num('kill-after', quick ? 30 : 45);
 const downS = num('down', 5);
 const maxInFlight = num('max-in-flight', 200);
 const connectRate = num('connect-rate', quick ? 3_000 : 4_000);
+/**
+ * Local source addresses (127.0.0.2…): Linux slows every connect() sharply past ~14,000
+ * connections per local port pool (src/plan/addresses.ts): bound, ~7,000 per address; the fleet binds ~6,000 to each.
+ */
+const sources = num('source-addresses', Math.ceil(devices / 6_000));
 const processes = optionalNum('processes');
 const threads = optionalNum('threads');
 /** The oracle leaves this long before the kill, so the broker must persist what it queues meanwhile. */
@@ -56,6 +62,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const name = quick ? 'restart-quick' : 'restart';
+  await settleTimeWait();
   const load0 = loadavg();
   const fleet = await startMosquittoFleet(brokers, {
     persistence: true,
@@ -77,7 +84,7 @@ async function main(): Promise<void> {
     seed: 1,
     duration: `${durationS}s`,
     drain: '10s',
-    broker: { urls: fleet.urls, connectTimeout: '10s' },
+    broker: { urls: fleet.urls, connectTimeout: '10s', sourceAddresses: sources > 0 ? [`127.0.0.2-127.0.0.${sources + 1}`] : [] },
     groups: perBroker.flatMap((n, k) => [
       {
         name: `backend-${k}`,
@@ -123,6 +130,28 @@ async function main(): Promise<void> {
     }
     fds.push({ at: Date.now(), fds: n });
   }, 1000);
+  // When broker 0 saves its database: mosquitto writes <file>.new and renames it over <file>, so
+  // the .new file appearing marks a save's start and the file's new mtime its end. What the
+  // broker took in after the start of its last save before the kill was on no disk.
+  const dbFile = path.join(victim.dir, PERSISTENCE_FILE);
+  const saves: { startedAt: number; endedAt: number }[] = [];
+  let saveStart = 0;
+  let lastMtime = 0;
+  const saveTimer = setInterval(() => {
+    const now = Date.now();
+    if (saveStart === 0 && existsSync(`${dbFile}.new`)) saveStart = now;
+    let mtime = 0;
+    try {
+      mtime = statSync(dbFile).mtimeMs;
+    } catch {
+      mtime = 0;
+    }
+    if (mtime !== lastMtime && mtime > 0) {
+      if (lastMtime > 0) saves.push({ startedAt: saveStart || now, endedAt: now });
+      lastMtime = mtime;
+      saveStart = 0;
+    }
+  }, 20);
   const debugLog = path.join(work, 'broker-after-restart.log');
   let killAt = 0,
     upAt = 0,
@@ -140,6 +169,7 @@ async function main(): Promise<void> {
     process.stderr.write(`restart: SIGKILL broker ${K} (pid ${victim.pid})\n`);
     killAt = Date.now();
     await victim.kill();
+    clearInterval(saveTimer);
     // Same ports, same persistence; from now on log every packet to a file (DUP flags).
     const conf = readFileSync(victim.configFile, 'utf8').replace('log_dest stderr', `log_dest file ${debugLog}`);
     writeFileSync(victim.configFile, conf + 'log_type debug\n');
@@ -162,6 +192,7 @@ async function main(): Promise<void> {
     await oracle.quiet(3000, 30_000);
   } finally {
     clearInterval(fdTimer);
+    clearInterval(saveTimer);
   }
   const seen = await Promise.race([oracle.stop(), sleep(5000).then(() => oracle.counts())]);
   const gaps = oracle.gaps();
@@ -208,15 +239,25 @@ async function main(): Promise<void> {
   const bound = Object.keys(result.groups).reduce((a, g) => a + boundOf(g), 0);
   const devBound = boundOf(`devices-${K}`);
 
-  // An oracle hole whose message was sent in the last autosave period before the kill (or while
-  // the broker was down, in flight) was on no disk when the broker died: the broker's loss.
-  const saveWindowMs = autosave === 'seconds' ? 1000 : 0;
+  // An oracle hole is the broker's loss when its message reached the broker after the start of
+  // the broker's last save before the kill (or while it was down): it was on no disk when the
+  // broker died. A message sent at t reaches the broker by t + its publish-ack latency, so the
+  // window opens the run's publish-ack p99 before that save started. Without an observed save,
+  // the configured period (1 s) stands in for it.
+  const savesBeforeKill = saves.filter((x) => x.endedAt <= killAt);
+  const lastSaveStart = savesBeforeKill.at(-1)?.startedAt ?? killAt - (autosave === 'seconds' ? 1000 : 0);
+  const ackP99Ms = s.latencyMs.publishAck.p99 ?? 0;
+  const windowFrom = lastSaveStart - ackP99Ms;
   const holeSentAt = (x: (typeof gaps)[number]) =>
     x.prevIntendedMs + ((x.nextIntendedMs - x.prevIntendedMs) / (x.nextSeq - x.prevSeq || 1)) * (x.seq - x.prevSeq);
-  const brokerSide = gaps.filter((x) => {
-    const at = holeSentAt(x);
-    return at >= killAt - saveWindowMs - 250 && at <= upAt;
-  }).length;
+  const holeTimes = gaps.map(holeSentAt);
+  const brokerSide = holeTimes.filter((at) => at >= windowFrom && at <= upAt).length;
+  /** Holes by when their message was sent, in 250 ms bins relative to the kill. */
+  const holeBins: Record<string, number> = {};
+  for (const at of holeTimes) {
+    const bin = (Math.floor((at - killAt) / 250) * 250) / 1000;
+    holeBins[bin.toFixed(2)] = (holeBins[bin.toFixed(2)] ?? 0) + 1;
+  }
   const expectedOracle = dev.messages.published;
   const oracleLost = expectedOracle - seen.unique;
   const fsUnique = back.messages.received - back.messages.duplicated;
@@ -241,6 +282,7 @@ async function main(): Promise<void> {
       killAfterSteadyS: killAfterS,
       downS,
       maxConnectsInFlight: maxInFlight,
+      sourceAddresses: sources,
       reconnect,
     },
     exitCode: code,
@@ -300,6 +342,17 @@ async function main(): Promise<void> {
       gapCount: gaps.length,
       /** Holes sent within the last save period before the kill (± 250 ms of timer slack) or while it was down: lost by the broker. */
       gapsInBrokerUnsavedWindow: brokerSide,
+      /** Hole send times relative to the kill: [first, last] in s, and counts in 250 ms bins. */
+      holesSentSAfterKill: holeTimes.length
+        ? [round((Math.min(...holeTimes) - killAt) / 1000, 3), round((Math.max(...holeTimes) - killAt) / 1000, 3)]
+        : null,
+      holesBySendTimeAfterKill: holeBins,
+      /** Broker 0's database saves seen in the 10 s before the kill (s relative to the kill). */
+      brokerSavesBeforeKillS: savesBeforeKill
+        .filter((x) => x.endedAt >= killAt - 10_000)
+        .map((x) => [round((x.startedAt - killAt) / 1000, 3), round((x.endedAt - killAt) / 1000, 3)]),
+      unsavedWindowFromSAfterKill: round((windowFrom - killAt) / 1000, 3),
+      publishAckP99Ms: ackP99Ms,
       offlineFromS: round((oracleOffAt - runStart) / 1000, 2),
       backAtS: round((oracleBackAt - runStart) / 1000, 2),
     },
@@ -310,10 +363,15 @@ async function main(): Promise<void> {
   };
   const verdict = [
     {
+      // Every device of broker 0 dropped with it and connected again (a retried first connect
+      // also counts as a reconnect, so reconnects ≥ dropped), and the fleet ended fully connected.
       target: 'every dropped device back',
-      measured: `${dev.connections.reconnects ?? 0}/${dev.connections.dropped ?? 0}`,
+      measured: `${dev.connections.dropped ?? 0} dropped, ${dev.connections.reconnects ?? 0} reconnects, ${result.timeline.at(-1)?.connected ?? 0}/${totalClients} connected at the end`,
       bound: 'all',
-      ok: (dev.connections.dropped ?? 0) > 0 && dev.connections.reconnects === dev.connections.dropped,
+      ok:
+        (dev.connections.dropped ?? 0) > 0 &&
+        (dev.connections.reconnects ?? 0) >= (dev.connections.dropped ?? 0) &&
+        (result.timeline.at(-1)?.connected ?? 0) === totalClients,
     },
     {
       target: 'all connected again (s after up)',

@@ -2,6 +2,7 @@
 //   npm run bench:soak                      # 130,000 devices, 16,000 QoS 1 msg/s, 30 minutes
 //   npm run bench:soak -- --quick           # 30,000 devices, 5,000 msg/s, 10 minutes
 //   extra: --devices N --rate R --minutes M --brokers B --connect-rate C --processes P --threads T
+//          --source-addresses N (0: none)
 // Devices publish QoS 1 via totalRate over several local Mosquitto processes (about 17,000
 // clients each: a process holds 20,000 fds here); a backend of one client per broker holds
 // `$share/backend/…`, so every message is delivered exactly once. fleetstorm runs as its own
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMosquittoFleet } from '../src/broker/mosquitto.ts';
 import { flag, MB, num, optionalNum, round } from './lib/args.ts';
-import { coresBetween, cpuSeconds, fdCount, loadavg, rssBytes, sampleTree, totalRss, type ProcTick } from './lib/proc.ts';
+import { coresBetween, cpuSeconds, fdCount, loadavg, rssBytes, sampleTree, settleTimeWait, totalRss, type ProcTick } from './lib/proc.ts';
 import { runCli } from './lib/run-cli.ts';
 import { perMinute, slope, table } from './lib/series.ts';
 import { lineChart, page, type Series } from './lib/svg-chart.ts';
@@ -27,6 +28,11 @@ const rate = num('rate', quick ? 5_000 : 16_000);
 const minutes = num('minutes', quick ? 10 : 30);
 const brokers = num('brokers', Math.ceil(devices / CLIENTS_PER_BROKER));
 const connectRate = num('connect-rate', quick ? 3_000 : 4_000);
+/**
+ * Local source addresses (127.0.0.2…): Linux slows every connect() sharply past ~14,000
+ * connections per local port pool (src/plan/addresses.ts): bound, ~7,000 per address; the fleet binds ~6,000 to each.
+ */
+const sources = num('source-addresses', Math.ceil(devices / 6_000));
 const processes = optionalNum('processes');
 const threads = optionalNum('threads');
 const durationS = Math.round(minutes * 60);
@@ -39,6 +45,7 @@ const TARGETS = { rssMB: 1024, rssSlopePct: 2, cores: 0.6, publishedPct: 0.1 };
 
 async function main(): Promise<void> {
   const name = quick ? 'soak-quick' : 'soak';
+  await settleTimeWait();
   const load0 = loadavg();
   const fleet = await startMosquittoFleet(brokers, {
     maxConnections: CLIENTS_PER_BROKER + 2000,
@@ -54,7 +61,7 @@ async function main(): Promise<void> {
     seed: 1,
     duration: `${durationS}s`,
     drain: '5s',
-    broker: { urls: fleet.urls, connectTimeout: '30s' },
+    broker: { urls: fleet.urls, connectTimeout: '30s', sourceAddresses: sources > 0 ? [`127.0.0.2-127.0.0.${sources + 1}`] : [] },
     groups: [
       // First, so backend client b is connection b and lands on broker b (one per broker).
       {
@@ -180,6 +187,7 @@ async function main(): Promise<void> {
       qos: 1,
       brokers,
       connectRate,
+      sourceAddresses: sources,
       processes: processes ?? 'auto',
       threads: threads ?? 'auto',
     },

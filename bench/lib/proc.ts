@@ -114,3 +114,29 @@ export function coresBetween(a: ProcTick, b: ProcTick): number {
   for (const [pid, v] of Object.entries(b.procs)) s += v[0] - (a.procs[Number(pid)]?.[0] ?? 0);
   return s / dt;
 }
+
+/** TCP sockets in TIME_WAIT on this machine (/proc/net/sockstat), 0 where it cannot be read. */
+export function timeWaitSockets(): number {
+  try {
+    const m = /TCP: .*\btw (\d+)/.exec(readFileSync('/proc/net/sockstat', 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Waits (at most `maxMs`) until an earlier run's TIME_WAIT sockets are gone: they hold local
+ * ports, and a connect storm that starts among tens of thousands of them finds ports slowly and
+ * times out (src/plan/addresses.ts).
+ */
+export async function settleTimeWait(maxMs = 75_000, below = 1000): Promise<number> {
+  const until = Date.now() + maxMs;
+  let tw = timeWaitSockets();
+  if (tw >= below) process.stderr.write(`waiting for ${tw} TIME_WAIT sockets of an earlier run to expire\n`);
+  while (tw >= below && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 1000));
+    tw = timeWaitSockets();
+  }
+  return tw;
+}

@@ -9,7 +9,8 @@ import { startScenarioMonitor, type BrokerMonitor } from '../monitor/monitor.ts'
 import { formatBrokerSummary } from '../monitor/summary-line.ts';
 import { formatRunSummary } from '../report/console-summary.ts';
 import { openLiveOutputs, type LiveFlags } from '../report/live/outputs.ts';
-import { plannedPublishRate } from '../plan/fleet-totals.ts';
+import { addressCrowdingNote } from '../plan/addresses.ts';
+import { fleetClients, plannedPublishRate } from '../plan/fleet-totals.ts';
 import { writeResultFile } from '../report/write-result.ts';
 import type { Result } from '../result/types.ts';
 import { EXIT_GATE_FAILED, EXIT_OK, EXIT_RUN_FAILED } from './exit-codes.ts';
@@ -79,6 +80,8 @@ export async function runCommand(file: string, flags: RunFlags): Promise<number>
   const { progress } = live;
   live.feed.begin({ scenario, plannedRate: plannedPublishRate(scenario) });
   const embedded = await embeddedBrokerIfNeeded(scenario, { quiet: flags.quiet });
+  const crowding = addressCrowdingNote(fleetClients(scenario), scenario.broker.urls, scenario.broker.sourceAddresses);
+  if (crowding && !flags.quiet) process.stderr.write(crowding + '\n');
   const signals = catchInterrupt();
   const interrupt = signals.promise;
   let result: Result;
