@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     description: `${devices} devices, ${rate} QoS 1 msg/s for ${minutes} min over ${brokers} mosquitto processes`,
     seed: 1,
     duration: `${durationS}s`,
-    drain: '5s',
+    drain: '60s',
     broker: { urls: fleet.urls, connectTimeout: '30s', sourceAddresses: sources > 0 ? [`127.0.0.2-127.0.0.${sources + 1}`] : [] },
     groups: [
       // First, so backend client b is connection b and lands on broker b (one per broker).

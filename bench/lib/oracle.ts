@@ -134,6 +134,24 @@ export class Oracle {
     return out;
   }
 
+  /**
+   * The median spacing (ms) of intended send times between consecutive seqs of a stream: a
+   * device's publish period. A send skipped while its device was offline takes no seq, so a
+   * hole's message was due one period after the message before it, whatever came next.
+   */
+  stepMs(): number {
+    const steps: number[] = [];
+    for (const m of this.seen.values()) {
+      for (const [seq, at] of m) {
+        const next = m.get(seq + 1);
+        if (next !== undefined) steps.push(next - at);
+      }
+      if (steps.length >= 100_000) break;
+    }
+    steps.sort((a, b) => a - b);
+    return steps.length ? steps[Math.floor(steps.length / 2)] : 0;
+  }
+
   offlineWindows(): [number, number][] {
     return this.offline;
   }
