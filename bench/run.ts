@@ -205,7 +205,8 @@ function printE2eTail(t: NonNullable<Awaited<ReturnType<typeof measureE2eTail>>>
   const row = (name: string, r: E2eTailResult) =>
     `  ${name.padEnd(11)} received ${String(r.received).padStart(7)}/${r.messages}  p50 ${r.endToEnd.p50.toFixed(2).padStart(7)}  ` +
     `p99 ${r.endToEnd.p99.toFixed(2).padStart(7)}  max ${r.endToEnd.max.toFixed(2).padStart(8)}  ` +
-    `GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms, max ${r.gc.maxMs.toFixed(1)} ms`;
+    `GC ${r.gc.count} pauses, ${r.gc.totalMs.toFixed(0)} ms, max ${r.gc.maxMs.toFixed(1)} ms  ` +
+    `loop delay p50 ${r.eventLoopDelayMs.p50} p99 ${r.eventLoopDelayMs.p99} max ${r.eventLoopDelayMs.max} ms`;
   t.raw.forEach((r, k) => {
     console.log(row('floor', r));
     console.log(row('fleetstorm', t.fleetstorm[k]));

@@ -6,7 +6,7 @@
 // run, and both count the GC pauses inside the measured window (PerformanceObserver 'gc').
 
 import net from 'node:net';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { ShardRunner } from '../../src/engine/shard-runner.ts';
 import { createLatencyHistogram, recordMicros, summarize } from '../../src/metrics/histogram.ts';
 import type { LatencySummary } from '../../src/result/types.ts';
@@ -32,13 +32,17 @@ export interface E2eTailResult {
   received: number;
   endToEnd: LatencySummary;
   gc: GcFigures;
+  /** Event-loop delay inside the measured window (ms, 1 ms resolution). */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
   wallMs: number;
 }
 
 const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
 
-/** Counts GC pauses from now until the returned stop() is called. */
-function watchGc(): () => GcFigures {
+/** Counts GC pauses and event-loop delay from now until the returned stop() is called. */
+function watchGc(): () => { gc: GcFigures; eventLoopDelayMs: E2eTailResult['eventLoopDelayMs'] } {
+  const eld = monitorEventLoopDelay({ resolution: 1 });
+  eld.enable();
   const out: GcFigures = { count: 0, totalMs: 0, maxMs: 0, byKind: {} };
   const obs = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -53,9 +57,11 @@ function watchGc(): () => GcFigures {
     }
   });
   obs.observe({ entryTypes: ['gc'] });
+  const ms = (ns: number) => Math.round(ns / 1e3) / 1e3;
   return () => {
     obs.disconnect();
-    return out;
+    eld.disable();
+    return { gc: out, eventLoopDelayMs: { p50: ms(eld.percentile(50)), p99: ms(eld.percentile(99)), max: ms(eld.max) } };
   };
 }
 
@@ -80,11 +86,11 @@ export async function fleetstormE2eTail(
   runner.steady(runner.clock.now() + 50, { subscriptions: runner.missingSubscriptions, clients: runner.missingClients });
   await runner.drain();
   const wallMs = performance.now() - t0;
-  const gc = stopGc();
+  const { gc, eventLoopDelayMs } = stopGc();
   const endToEnd = summarize(runner.metrics.histograms[0].endToEnd);
   const received = sub.received;
   await runner.finish();
-  return { harness: 'fleetstorm (ShardRunner, lean client)', messages, rate, publishers, received, endToEnd, gc, wallMs };
+  return { harness: 'fleetstorm (ShardRunner, lean client)', messages, rate, publishers, received, endToEnd, gc, eventLoopDelayMs, wallMs };
 }
 
 function connectRaw(url: string, connect: Buffer): Promise<net.Socket> {
@@ -165,7 +171,7 @@ export async function rawE2eTail(url: string, messages: number, rate: number): P
     () => `received ${received}, acked ${acked} of ${messages}`,
   );
   const wallMs = performance.now() - t0;
-  const gc = stopGc();
+  const { gc, eventLoopDelayMs } = stopGc();
   sub.destroy();
   pub.destroy();
   return {
@@ -176,6 +182,7 @@ export async function rawE2eTail(url: string, messages: number, rate: number): P
     received,
     endToEnd: summarize(e2e),
     gc,
+    eventLoopDelayMs,
     wallMs,
   };
 }

@@ -139,6 +139,39 @@ describe('TimerHeap on a FakeClock', () => {
   });
 });
 
+describe('TimerHeap time slices', () => {
+  it('yields to I/O after ~10 ms of due events and runs the rest on the next turns', () => {
+    // A clock that moves 1 ms per handled event (slow handlers) and keeps the timer armed for
+    // the test to fire by hand, as the event loop would after polling I/O.
+    let t = 1000;
+    let armed: { fn: () => void; delay: number } | null = null;
+    const clock = {
+      now: () => t,
+      setTimer: (fn: () => void, delay: number) => (armed = { fn, delay }),
+      clearTimer: () => (armed = null),
+    };
+    const order: number[] = [];
+    const heap = new TimerHeap(clock, (event) => {
+      order.push(event);
+      t += 1;
+    });
+    for (let i = 0; i < 200; i++) heap.push(1000, i);
+    const turns: number[] = [];
+    for (let turn = 0; turn < 10 && armed; turn++) {
+      const before = order.length;
+      const { fn, delay } = armed as { fn: () => void; delay: number };
+      if (turn > 0) expect(delay).toBeLessThanOrEqual(0); // overdue: the next turn comes at once
+      armed = null;
+      fn();
+      turns.push(order.length - before);
+    }
+    // The slice is checked every 64 events: 64 events = 64 ms > 10 ms, so each turn stops there.
+    expect(turns).toEqual([64, 64, 64, 8]);
+    // Every event ran exactly once.
+    expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+});
+
 describe('FakeClock', () => {
   it('never goes backwards when a timer callback advances it past the outer step (a stalling handler)', () => {
     const clock = new FakeClock(0);
