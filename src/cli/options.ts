@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { parseTolerance } from '../gate/compare.ts';
-import { parseBrokerUrl } from '../scenario/fields.ts';
+import { parseBrokerUrl } from '../scenario/broker-url.ts';
 import { parseDuration } from '../scenario/units.ts';
 
 /** Parses one occurrence; `previous` is the value so far (repeatable options collect). */

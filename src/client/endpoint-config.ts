@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type tls from 'node:tls';
-import { DEFAULT_PORTS } from '../scenario/fields.ts';
+import { DEFAULT_PORTS } from '../scenario/broker-url.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Endpoint } from './connection.ts';
 
